@@ -1,0 +1,78 @@
+// `vigil`: the one entry point. Parses arguments (CLI11) and calls library functions; the only
+// place that catches every exception and maps it to an exit status (cli/exit_codes.h).
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/exit_codes.h"
+#include "cli/inspect_command.h"
+#include "core/error.h"
+#include "core/version.h"
+
+namespace {
+
+using vigil::dicom::GeometryPolicy;
+
+int exit_status_for(const vigil::Error& e) {
+  switch (e.code()) {
+    case vigil::ErrorCode::kInvalidArgument: return vigil::cli::kExitUsage;
+    case vigil::ErrorCode::kNotFound:
+    case vigil::ErrorCode::kIo: return vigil::cli::kExitInputMissing;
+    case vigil::ErrorCode::kInternal: return vigil::cli::kExitInternal;
+    default: return vigil::cli::kExitNothingUsable;
+  }
+}
+
+void add_geometry_options(CLI::App& cmd, GeometryPolicy& policy) {
+  const std::map<std::string, GeometryPolicy::Action> actions{{"correct", GeometryPolicy::Action::kCorrect},
+                                                              {"refuse", GeometryPolicy::Action::kRefuse}};
+  cmd.add_option("--spacing-tolerance-mm", policy.spacing_tolerance_mm,
+                 "Slice gaps within this of the median gap count as even")
+      ->capture_default_str();
+  cmd.add_option("--on-gantry-tilt", policy.on_gantry_tilt, "correct (shear-resample) or refuse tilted stacks")
+      ->transform(CLI::CheckedTransformer(actions, CLI::ignore_case))
+      ->default_str("correct");
+  cmd.add_option("--on-uneven-spacing", policy.on_uneven_spacing, "correct (resample) or refuse uneven spacing")
+      ->transform(CLI::CheckedTransformer(actions, CLI::ignore_case))
+      ->default_str("correct");
+  cmd.add_option("--on-missing-slices", policy.on_missing_slices,
+                 "refuse, or correct (interpolate) stacks with missing slices")
+      ->transform(CLI::CheckedTransformer(actions, CLI::ignore_case))
+      ->default_str("refuse");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{std::string("Vigil ") + vigil::kVersion + ": CT lesion detection pipeline and PACS node.\n" +
+               vigil::kResearchUseNotice + "\nExit status: 0 ok, 1 some inputs failed, 2 usage, 3 input missing, " +
+               "4 nothing usable, 70 internal error."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("vigil ") + vigil::kVersion);
+
+  vigil::cli::InspectArgs inspect;
+  CLI::App* inspect_cmd = app.add_subcommand("inspect", "List studies and series under PATH with their geometry");
+  inspect_cmd->add_option("path", inspect.path, "File, folder (scanned recursively) or DICOMDIR")->required();
+  inspect_cmd->add_flag("--json", inspect.json, "Print JSON (stable keys; see docs/inspect-json.md)");
+  inspect_cmd->add_flag("--decode", inspect.decode, "Also read each volume and report its value range");
+  inspect_cmd->add_option("--threads", inspect.threads, "Threads (0 = all cores)")->capture_default_str();
+  add_geometry_options(*inspect_cmd, inspect.policy);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int status = app.exit(e);
+    return status == 0 ? vigil::cli::kExitOk : vigil::cli::kExitUsage;
+  }
+
+  try {
+    if (*inspect_cmd) return vigil::cli::run_inspect(inspect);
+  } catch (const vigil::Error& e) {
+    std::cerr << "vigil: error [" << vigil::error_code_name(e.code()) << "]: " << e.what() << "\n";
+    return exit_status_for(e);
+  } catch (const std::exception& e) {
+    std::cerr << "vigil: internal error: " << e.what() << "\n";
+    return vigil::cli::kExitInternal;
+  }
+  return vigil::cli::kExitUsage;
+}
