@@ -180,11 +180,12 @@ void PixelDecoder::decode_j2k_frame(std::uint32_t frame, double slope, double in
     throw Error(ErrorCode::kCorruptDicom, path + ": JPEG 2000 image is " + std::to_string(image.width) + "x" +
                                               std::to_string(image.height) + ", header says " +
                                               std::to_string(header_.columns) + "x" + std::to_string(header_.rows));
-  // Pixel Representation in the header wins over the codestream's sign flag: viewers and GDCM
-  // follow the header, and some encoders wrote the wrong flag into the codestream.
+  // Encoders disagree with headers on the sign in both directions. A signed codestream holds true
+  // negative values (an unsigned header cannot be right); an unsigned codestream under a signed
+  // header holds two's complement bit patterns. So: signed if either says so.
   const SampleLayout layout = layout_of(header_, 32);
   convert(reinterpret_cast<const std::uint32_t*>(image.values.data()), image.values.size(),
-          SampleLayout{layout.bits_stored, 0, layout.is_signed}, slope, intercept, out);
+          SampleLayout{layout.bits_stored, 0, layout.is_signed || image.is_signed}, slope, intercept, out);
 }
 
 }  // namespace vigil::dicom

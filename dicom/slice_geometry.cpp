@@ -227,7 +227,8 @@ SlicePlan plan_slices(const std::vector<SliceInput>& slices, const GeometryPolic
       plan.shear = true;
     }
     spacing_k = plan_spacing(plan.positions_mm, policy, plan);
-    size_k = plan.resample_z ? static_cast<std::size_t>(std::llround(plan.positions_mm.back() / spacing_k)) + 1 : n;
+    // floor: the output grid never reaches past the last acquired slice.
+    size_k = plan.resample_z ? static_cast<std::size_t>(std::floor(plan.positions_mm.back() / spacing_k + 1e-6)) + 1 : n;
   }
 
   Geometry& g = plan.geometry;

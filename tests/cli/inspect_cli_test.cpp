@@ -1,0 +1,78 @@
+// `vigil inspect` as a user runs it: the real binary, its JSON keys and its exit statuses.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/support/test_paths.h"
+
+namespace {
+
+struct CommandResult {
+  int status;
+  std::string out;
+};
+
+CommandResult run(const std::string& args) {
+  const std::string cmd = vigil::test::vigil_binary() + " " + args + " 2>/dev/null";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::string out;
+  char buffer[4096];
+  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+TEST(InspectCli, JsonHasTheStableKeysAndGeometryFindingCodes) {
+  const CommandResult r = run("inspect --json " + vigil::test::real_data("ge-head-ct-tilt-varspacing"));
+  ASSERT_EQ(r.status, 0);
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["studies"].size(), 1u);
+  const auto& s = j["studies"][0]["series"][0];
+  for (const char* key : {"series_instance_uid", "modality", "slices", "size", "spacing_mm", "origin_mm", "direction",
+                          "transfer_syntax", "geometry_findings"})
+    EXPECT_TRUE(s.contains(key)) << key;
+  EXPECT_EQ(s["modality"], "CT");
+  EXPECT_EQ(s["slices"], 28);
+  EXPECT_EQ(s["direction"].size(), 9u);
+  EXPECT_EQ(s["size"][0], 512);
+  EXPECT_EQ(s["transfer_syntax"], "1.2.840.10008.1.2.1");
+  const auto codes = s["geometry_findings"].get<std::vector<std::string>>();
+  EXPECT_NE(std::find(codes.begin(), codes.end(), "gantry_tilt"), codes.end());
+  EXPECT_NE(std::find(codes.begin(), codes.end(), "uneven_spacing"), codes.end());
+  EXPECT_NE(j["notice"].get<std::string>().find("Research use only"), std::string::npos);
+}
+
+TEST(InspectCli, TableNamesSeriesFindingsAndSkippedFiles) {
+  const CommandResult r = run("inspect " + vigil::test::real_data("edge-cases"));
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("Skipped files"), std::string::npos);
+  EXPECT_NE(r.out.find("MR_truncated.dcm"), std::string::npos);
+  // Patient names never appear; only a hash key.
+  EXPECT_EQ(r.out.find("CompressedSamples"), std::string::npos);
+  EXPECT_NE(r.out.find("patient#"), std::string::npos);
+}
+
+TEST(InspectCli, DecodeReportsValueRangesAndSucceedsOnRealChestCt) {
+  const CommandResult r = run("inspect --decode --json " + vigil::test::real_data("lidc0314-chest-ct-nodule"));
+  ASSERT_EQ(r.status, 0);
+  const auto j = nlohmann::json::parse(r.out);
+  const auto& d = j["studies"][0]["series"][0]["decoded"];
+  EXPECT_TRUE(d["ok"].get<bool>());
+  EXPECT_LT(d["min"].get<double>(), -900);
+  EXPECT_GT(d["max"].get<double>(), 500);
+}
+
+TEST(InspectCli, ExitStatusesSayWhatHappened) {
+  EXPECT_EQ(run("inspect /nonexistent/folder").status, 3);
+  vigil::test::TempDir empty("cli-empty");
+  EXPECT_EQ(run("inspect " + empty.path()).status, 4);
+  EXPECT_EQ(run("inspect").status, 2);
+  EXPECT_EQ(run("frobnicate").status, 2);
+  EXPECT_EQ(run("--version").status, 0);
+}
+
+}  // namespace

@@ -1,0 +1,78 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <random>
+#include <stdexcept>
+#include <vector>
+
+#include "core/error.h"
+#include "core/geometry.h"
+#include "core/parallel.h"
+#include "core/uid_hash.h"
+
+namespace vigil {
+namespace {
+
+TEST(Geometry, IndexToPhysicalAndBackRoundTripsForObliqueGrids) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> angle(-3.1, 3.1), coord(-200, 200), spacing(0.3, 5.0);
+  for (int trial = 0; trial < 50; ++trial) {
+    const double a = angle(rng), b = angle(rng);
+    // A rotation about z then x keeps the axes orthonormal.
+    const Vec3 x{std::cos(a), std::sin(a) * std::cos(b), std::sin(a) * std::sin(b)};
+    const Vec3 y{-std::sin(a), std::cos(a) * std::cos(b), std::cos(a) * std::sin(b)};
+    const Vec3 z = cross(x, y);
+    Geometry g;
+    g.size = {10, 20, 30};
+    g.spacing_mm = {spacing(rng), spacing(rng), spacing(rng)};
+    g.origin_mm = {coord(rng), coord(rng), coord(rng)};
+    g.direction = {x[0], y[0], z[0], x[1], y[1], z[1], x[2], y[2], z[2]};
+    const Vec3 index{coord(rng) / 10, coord(rng) / 10, coord(rng) / 10};
+    const Vec3 back = g.physical_to_index(g.index_to_physical(index));
+    for (int c = 0; c < 3; ++c) EXPECT_NEAR(back[c], index[c], 1e-9);
+  }
+}
+
+TEST(Geometry, AxisReadsColumnsOfTheDirectionMatrix) {
+  Geometry g;
+  g.direction = {0, 0, 1, 1, 0, 0, 0, -1, 0};
+  EXPECT_EQ(g.axis(0), (Vec3{0, 1, 0}));
+  EXPECT_EQ(g.axis(1), (Vec3{0, 0, -1}));
+  EXPECT_EQ(g.axis(2), (Vec3{1, 0, 0}));
+}
+
+TEST(UidHash, IsStableTwelveHexDigitsAndHidesTheUid) {
+  // FNV-1a 64 of the empty string is cbf29ce484222325 (the published offset basis).
+  EXPECT_EQ(hash_uid(""), "cbf29ce48422");
+  const std::string uid = "1.2.840.113619.2.55.3.604688119.868.1249305392.532";
+  EXPECT_EQ(hash_uid(uid), hash_uid(uid));
+  EXPECT_EQ(hash_uid(uid).size(), 12u);
+  EXPECT_NE(hash_uid(uid), hash_uid(uid + "1"));
+  EXPECT_EQ(hash_uid(uid).find("1.2.840"), std::string::npos);
+}
+
+TEST(ParallelFor, VisitsEveryIndexExactlyOnce) {
+  for (unsigned threads : {1u, 2u, 7u}) {
+    std::vector<std::atomic<int>> hits(1000);
+    parallel_for(hits.size(), [&](std::size_t i) { hits[i]++; }, threads);
+    for (const auto& h : hits) EXPECT_EQ(h.load(), 1);
+  }
+}
+
+TEST(ParallelFor, RethrowsTheFirstErrorAfterJoining) {
+  EXPECT_THROW(parallel_for(
+                   100, [](std::size_t i) { if (i == 42) throw Error(ErrorCode::kIo, "boom"); }, 2),
+               Error);
+  EXPECT_NO_THROW(parallel_for(0, [](std::size_t) { throw std::logic_error("never called"); }));
+}
+
+TEST(Error, CarriesCodeAndStableName) {
+  const Error e(ErrorCode::kUnsupportedTransferSyntax, "x.dcm: JPEG XL");
+  EXPECT_EQ(e.code(), ErrorCode::kUnsupportedTransferSyntax);
+  EXPECT_STREQ(error_code_name(e.code()), "unsupported_transfer_syntax");
+  EXPECT_STREQ(e.what(), "x.dcm: JPEG XL");
+}
+
+}  // namespace
+}  // namespace vigil
