@@ -178,6 +178,13 @@ InstanceHeader read_instance_header(const std::string& path) {
     if (file.getMetaInfo()->findAndGetOFString(DCM_TransferSyntaxUID, meta_ts).good()) ts = meta_ts.c_str();
     if (ts.empty()) ts = DcmXfer(dataset.getOriginalXfer()).getXferID();
     InstanceHeader h = header_from_dataset(dataset, path, ts);
+    // A DICOMDIR carries its SOP identity only in the File Meta header (PS3.10 7.1).
+    OFString meta_uid;
+    if (h.sop_class_uid.empty() && file.getMetaInfo()->findAndGetOFString(DCM_MediaStorageSOPClassUID, meta_uid).good())
+      h.sop_class_uid = meta_uid.c_str();
+    if (h.sop_instance_uid.empty() &&
+        file.getMetaInfo()->findAndGetOFString(DCM_MediaStorageSOPInstanceUID, meta_uid).good())
+      h.sop_instance_uid = meta_uid.c_str();
     if (!h.sop_instance_uid.empty() || !h.sop_class_uid.empty()) return h;
     if (dicm) throw Error(ErrorCode::kMissingAttribute, path + ": DICOM file without SOP Class/Instance UID");
   }

@@ -60,6 +60,13 @@ void put_common(DcmDataset& d, const SeriesSpec& spec, const char* sop_class) {
   d.putAndInsertString(DCM_Modality, "CT");
   d.putAndInsertString(DCM_SeriesNumber, "1");
   d.putAndInsertString(DCM_StudyDate, "20260101");
+  d.putAndInsertString(DCM_StudyTime, "120000");
+  d.putAndInsertString(DCM_StudyID, "1");
+  d.putAndInsertString(DCM_AccessionNumber, "");
+  d.putAndInsertString(DCM_ReferringPhysicianName, "");
+  d.putAndInsertString(DCM_PatientBirthDate, "");
+  d.putAndInsertString(DCM_PatientSex, "O");
+  d.putAndInsertString(DCM_Manufacturer, "Vigil test writer");
   d.putAndInsertUint16(DCM_Rows, static_cast<Uint16>(spec.rows));
   d.putAndInsertUint16(DCM_Columns, static_cast<Uint16>(spec.columns));
   d.putAndInsertUint16(DCM_SamplesPerPixel, 1);
