@@ -8,6 +8,7 @@
 #include "cli/inspect_command.h"
 #include "core/error.h"
 #include "core/version.h"
+#include "kernels/device.h"
 
 namespace {
 
@@ -58,6 +59,8 @@ int main(int argc, char** argv) {
   inspect_cmd->add_option("--threads", inspect.threads, "Threads (0 = all cores)")->capture_default_str();
   add_geometry_options(*inspect_cmd, inspect.policy);
 
+  CLI::App* devices_cmd = app.add_subcommand("devices", "Show where kernels run (CUDA device or CPU fallback)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -67,6 +70,14 @@ int main(int argc, char** argv) {
 
   try {
     if (*inspect_cmd) return vigil::cli::run_inspect(inspect);
+    if (*devices_cmd) {
+      namespace k = vigil::kernels;
+      std::cout << "CUDA kernels built: " << (k::built_with_cuda() ? "yes" : "no") << "\n"
+                << "CUDA devices: " << k::cuda_device_count() << "\n";
+      for (int d = 0; d < k::cuda_device_count(); ++d) std::cout << "  " << d << ": " << k::cuda_device_description(d) << "\n";
+      std::cout << "kernels run on: " << k::backend_name(k::default_backend()) << "\n";
+      return vigil::cli::kExitOk;
+    }
   } catch (const vigil::Error& e) {
     std::cerr << "vigil: error [" << vigil::error_code_name(e.code()) << "]: " << e.what() << "\n";
     return exit_status_for(e);

@@ -13,6 +13,7 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::kUnsupportedImage: return "unsupported_image";
     case ErrorCode::kGeometry: return "geometry";
     case ErrorCode::kNotFound: return "not_found";
+    case ErrorCode::kDevice: return "device";
     case ErrorCode::kInternal: return "internal";
   }
   return "unknown";

@@ -18,6 +18,7 @@ enum class ErrorCode {
   kUnsupportedImage,        ///< An image Vigil cannot turn into a volume (colour, float pixels, ...).
   kGeometry,                ///< The slices do not form a volume Vigil can trust (see the findings).
   kNotFound,                ///< A requested study, series or file does not exist.
+  kDevice,                  ///< The GPU or its runtime failed (out of memory, launch error, no driver).
   kInternal,                ///< A bug in Vigil: an invariant did not hold.
 };
 

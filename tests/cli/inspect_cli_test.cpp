@@ -66,6 +66,16 @@ TEST(InspectCli, DecodeReportsValueRangesAndSucceedsOnRealChestCt) {
   EXPECT_GT(d["max"].get<double>(), 500);
 }
 
+TEST(DevicesCli, ReportsTheBackendAndFallsBackToCpuWithoutAGpu) {
+  const CommandResult r = run("devices");
+  ASSERT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("CUDA devices: "), std::string::npos);
+  // Either a device is present and used, or the CPU is: never neither.
+  EXPECT_TRUE(r.out.find("kernels run on: cpu") != std::string::npos ||
+              r.out.find("kernels run on: cuda") != std::string::npos)
+      << r.out;
+}
+
 TEST(InspectCli, ExitStatusesSayWhatHappened) {
   EXPECT_EQ(run("inspect /nonexistent/folder").status, 3);
   vigil::test::TempDir empty("cli-empty");

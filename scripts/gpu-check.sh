@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# GPU-vs-CPU checks on a lent GPU machine (CUDA + CMake, no DCMTK/ITK/GoogleTest there).
+# Here, once per session:   scripts/gpu-check.sh --prepare     (copies GoogleTest sources to .gtest-src/)
+# There, through `device`:  scripts/gpu-check.sh                (carry: [".gtest-src"])
+# Builds the compute-only tree for sm_90 and runs every kernel test, the gpu-labelled ones included.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ "${1:-}" = "--prepare" ]; then
+  grep -qx '/.gtest-src/' "$root/.git/info/exclude" 2>/dev/null || echo '/.gtest-src/' >> "$root/.git/info/exclude"
+  rm -rf "$root/.gtest-src" && cp -r /usr/src/googletest "$root/.gtest-src"
+  exit 0
+fi
+build="$root/build-gpu"
+cmake -S "$root" -B "$build" -DVIGIL_ONLY_COMPUTE=ON -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 \
+  -DVIGIL_GTEST_SOURCE_DIR="$root/.gtest-src" ${CMAKE_GENERATOR:+-G "$CMAKE_GENERATOR"}
+cmake --build "$build" -j"$(nproc)"
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv || true
+cd "$build" && ctest --output-on-failure
