@@ -6,6 +6,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/inspect_command.h"
+#include "cli/synth_command.h"
 #include "core/error.h"
 #include "core/version.h"
 #include "kernels/device.h"
@@ -59,6 +60,21 @@ int main(int argc, char** argv) {
   inspect_cmd->add_option("--threads", inspect.threads, "Threads (0 = all cores)")->capture_default_str();
   add_geometry_options(*inspect_cmd, inspect.policy);
 
+  vigil::cli::SynthArgs synth;
+  CLI::App* synth_cmd = app.add_subcommand("synth", "Generate synthetic chest CT studies with lesion ground truth");
+  synth_cmd->add_option("--out", synth.out, "Output folder (one study_NNNN folder per study)")->required();
+  synth_cmd->add_option("--studies", synth.studies, "Number of studies")->capture_default_str()->check(CLI::Range(1, 100000));
+  synth_cmd->add_option("--seed", synth.seed, "Seed: the same seed and config give the same studies")->capture_default_str();
+  synth_cmd->add_option("--first-index", synth.first_index, "Index of the first study")->capture_default_str();
+  synth_cmd->add_option("--config", synth.config_file, "JSON config (docs/synthetic-data.md)")->check(CLI::ExistingFile);
+  synth_cmd->add_option("--variant", synth.variant,
+                        "Acquisition variant: none, gantry_tilt, uneven_spacing, missing_slice, reversed_order, coronal, sagittal");
+  synth_cmd->add_option("--transfer-syntax", synth.transfer_syntax, "explicit, jpeg-lossless, jpeg-ls or rle")
+      ->capture_default_str();
+  synth_cmd->add_option("--matrix", synth.matrix, "Rows = columns (overrides the config)");
+  synth_cmd->add_option("--slices", synth.slices, "Slice count range MIN:MAX (overrides the config)");
+  synth_cmd->add_option("--threads", synth.threads, "Threads (0 = all cores)")->capture_default_str();
+
   CLI::App* devices_cmd = app.add_subcommand("devices", "Show where kernels run (CUDA device or CPU fallback)");
 
   try {
@@ -70,6 +86,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*inspect_cmd) return vigil::cli::run_inspect(inspect);
+    if (*synth_cmd) return vigil::cli::run_synth(synth);
     if (*devices_cmd) {
       namespace k = vigil::kernels;
       std::cout << "CUDA kernels built: " << (k::built_with_cuda() ? "yes" : "no") << "\n"

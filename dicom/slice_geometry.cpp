@@ -235,6 +235,21 @@ SlicePlan plan_slices(const std::vector<SliceInput>& slices, const GeometryPolic
   g.size = {static_cast<std::size_t>(slices.front().columns), static_cast<std::size_t>(slices.front().rows), size_k};
   g.spacing_mm = {spacing_i, spacing_j, spacing_k};
   g.origin_mm = origin;
+  if (plan.shear) {
+    // Grow the in-plane grid to the union of all shifted slices, so tilt correction loses nothing.
+    std::array<double, 2> lo{0, 0}, hi{0, 0};
+    for (const auto& s : plan.shift_px)
+      for (int a = 0; a < 2; ++a) {
+        lo[a] = std::min(lo[a], s[a]);
+        hi[a] = std::max(hi[a], s[a]);
+      }
+    for (int a = 0; a < 2; ++a) {
+      lo[a] = std::floor(lo[a]);
+      g.size[a] += static_cast<std::size_t>(std::ceil(hi[a] - lo[a]));
+    }
+    plan.shift_origin_px = lo;
+    for (int r = 0; r < 3; ++r) g.origin_mm[r] += lo[0] * spacing_i * row[r] + lo[1] * spacing_j * col[r];
+  }
   g.direction = {row[0], col[0], normal[0], row[1], col[1], normal[1], row[2], col[2], normal[2]};
   return plan;
 }

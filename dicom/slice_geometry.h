@@ -54,6 +54,9 @@ struct SlicePlan {
   std::vector<std::size_t> order;        ///< input indices sorted along the slice normal
   std::vector<double> positions_mm;      ///< sorted slices' positions along the normal, relative to the first
   std::vector<std::array<double, 2>> shift_px;  ///< per sorted slice: in-plane offset (i, j) from the first
+  /// With shear: output pixel (i, j) of sorted slice k samples input (i + shift_origin_px - shift_px[k]).
+  /// The output grid is enlarged so that no slice's content falls outside it.
+  std::array<double, 2> shift_origin_px{0, 0};
   bool shear = false;                    ///< gantry tilt correction: resample each slice by shift_px
   bool resample_z = false;               ///< uneven or missing slices: interpolate onto the output grid
   Geometry geometry;                     ///< the output grid (orthogonal, regular)

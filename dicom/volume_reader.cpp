@@ -122,22 +122,27 @@ VolumeReadResult read_volume(const Series& series, const ReadOptions& options) {
       return result;
     }
     // Corrections need every input slice first; the output grid differs from the input stack.
-    std::vector<float> stack(n_in * slice_voxels);
-    decode_into(layout.frames, plan.order, stack.data(), slice_voxels, options.threads);
+    const std::size_t in_x = layout.frames.front().instance->columns, in_y = layout.frames.front().instance->rows;
+    const std::size_t in_slice = in_x * in_y;
+    std::vector<float> stack(n_in * in_slice);
+    decode_into(layout.frames, plan.order, stack.data(), in_slice, options.threads);
     if (plan.shear) {
       const float outside = *std::min_element(stack.begin(), stack.end());
+      std::vector<float> sheared(n_in * slice_voxels);
       parallel_for(
           n_in,
           [&](std::size_t k) {
-            std::vector<float> source(stack.begin() + k * slice_voxels, stack.begin() + (k + 1) * slice_voxels);
-            float* dst = stack.data() + k * slice_voxels;
-            const double u = plan.shift_px[k][0], v = plan.shift_px[k][1];
+            const float* source = stack.data() + k * in_slice;
+            float* dst = sheared.data() + k * slice_voxels;
+            const double u = plan.shift_origin_px[0] - plan.shift_px[k][0];
+            const double v = plan.shift_origin_px[1] - plan.shift_px[k][1];
             for (std::size_t j = 0; j < ny; ++j)
               for (std::size_t i = 0; i < nx; ++i)
-                dst[j * nx + i] = sample_bilinear(source.data(), nx, ny, static_cast<double>(i) - u,
-                                                  static_cast<double>(j) - v, outside);
+                dst[j * nx + i] = sample_bilinear(source, in_x, in_y, static_cast<double>(i) + u,
+                                                  static_cast<double>(j) + v, outside);
           },
           options.threads);
+      stack = std::move(sheared);
     }
     if (!plan.resample_z) {
       volume.voxels = std::move(stack);

@@ -139,12 +139,21 @@ TEST(VolumeReader, GantryTiltIsShearCorrectedWithExactInteriorValues) {
   ASSERT_TRUE(has_finding(result, "gantry_tilt"));
   const Volume& v = result.volume;
   EXPECT_NEAR(v.geometry.spacing_mm[2], std::cos(t), 1e-6);
+  // Slice k's origin sits k*sin(t) mm along the column axis (towards negative j here): the grid grows
+  // by the total drift so nothing is cut, and its origin moves to the lowest shifted slice.
+  const double drift_px = 5 * std::sin(t);
+  EXPECT_EQ(v.geometry.size[1], 40u + static_cast<std::size_t>(std::ceil(drift_px)));
+  const Vec3 first_pixel = v.geometry.index_to_physical({0, 0, 0});
+  EXPECT_NEAR(dot(sub(first_pixel, Vec3{0, 0, 0}), Vec3{0, std::cos(t), -std::sin(t)}),
+              -std::ceil(drift_px), 1e-6);
   for (int k = 0; k < 6; ++k) {
-    // Slice k's origin sits k*sin(t) mm along the column axis: output (i, j) samples input j - shift.
-    const double shift = k * std::sin(t);
-    for (int j = 5; j < 30; j += 3) {
+    // Output row j lies at col-coordinate (j - ceil(drift)) mm from slice 0's origin; slice k's own
+    // origin is at -k*sin(t): input row = j - ceil(drift) + k*sin(t).
+    for (int j = 0; j < 40; j += 3) {
+      const double input_row = j - std::ceil(drift_px) + k * std::sin(t);
+      if (input_row < 0 || input_row > 39) continue;
       for (int i = 0; i < 48; i += 6) {
-        const double expected = i + 2 * (j + shift) + 100 * k - 1024;  // bilinear is exact on a linear ramp
+        const double expected = i + 2 * input_row + 100 * k - 1024;  // bilinear is exact on a linear ramp
         ASSERT_NEAR(v.at(i, j, k), expected, 1e-3) << i << "," << j << "," << k;
       }
     }
