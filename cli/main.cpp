@@ -74,6 +74,9 @@ int main(int argc, char** argv) {
   synth_cmd->add_option("--matrix", synth.matrix, "Rows = columns (overrides the config)");
   synth_cmd->add_option("--slices", synth.slices, "Slice count range MIN:MAX (overrides the config)");
   synth_cmd->add_option("--threads", synth.threads, "Threads (0 = all cores)")->capture_default_str();
+  synth_cmd->add_option("--insert-into", synth.insert_into,
+                        "Insert lesions into the CT series found in this folder instead of generating a phantom")
+      ->check(CLI::ExistingDirectory);
 
   CLI::App* devices_cmd = app.add_subcommand("devices", "Show where kernels run (CUDA device or CPU fallback)");
 

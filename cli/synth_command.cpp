@@ -11,6 +11,11 @@
 #include "core/error.h"
 #include "core/version.h"
 #include "dicom/ct_series_writer.h"
+#include "core/uid.h"
+#include "core/uid_hash.h"
+#include "dicom/catalog.h"
+#include "dicom/volume_reader.h"
+#include "models/synthetic/insertion.h"
 #include "models/synthetic/nrrd_writer.h"
 #include "models/synthetic/synthetic_study.h"
 
@@ -108,6 +113,55 @@ void write_study(const synthetic::SyntheticStudy& s, const std::string& dir, dic
   std::ofstream(dir + "/truth.json") << truth_json(s).dump(2) << "\n";
 }
 
+// Lesions inserted into the largest readable CT series under `source`, one new series per study.
+int run_insertion(const SynthArgs& args, const synthetic::SynthConfig& config, dicom::TransferSyntax syntax) {
+  const dicom::Catalog catalog = dicom::scan_catalog(args.insert_into);
+  const dicom::Series* best = nullptr;
+  for (const auto& study : catalog.studies)
+    for (const auto& series : study.series)
+      if (series.modality == "CT" && (!best || series.instances.size() > best->instances.size())) best = &series;
+  if (!best) throw Error(ErrorCode::kNotFound, args.insert_into + ": no CT series to insert lesions into");
+  const dicom::VolumeReadResult source = dicom::read_volume(*best, {{}, args.threads});
+  std::filesystem::create_directories(args.out);
+  json manifest = {{"generator", "vigil synth --insert-into"}, {"notice", kSyntheticNotice}, {"seed", args.seed},
+                   {"source_series", hash_uid(best->series_instance_uid)}, {"studies", json::array()}};
+  for (int n = 0; n < args.studies; ++n) {
+    const int index = args.first_index + n;
+    Volume volume = source.volume;
+    const auto inserted = synthetic::insert_lesions(volume, config, args.seed, index, args.threads);
+    synthetic::SyntheticStudy s;  // reuse the study writer: same truth format, new identity
+    s.seed = args.seed;
+    s.index = index;
+    s.config = config;
+    s.stack = synthetic::stack_of(volume.geometry);
+    s.hu = std::move(volume.voxels);
+    s.labels = inserted.labels;
+    s.lesions = inserted.lesions;
+    s.noise_sigma_hu = inserted.noise_sigma_hu;
+    s.lung_hu = inserted.lung_hu;
+    const std::string key = "vigil/insert/" + best->series_instance_uid + "/" + synthetic::config_fingerprint(config) +
+                            "/seed=" + std::to_string(args.seed) + "/study=" + std::to_string(index);
+    s.study_uid = derived_uid(key + "/study");
+    s.series_uid = derived_uid(key + "/series");
+    s.frame_of_reference_uid = derived_uid(key + "/frame");
+    s.patient_id = "SYNTH-INS-" + std::to_string(args.seed) + "-" + std::to_string(index);
+    char name[32];
+    std::snprintf(name, sizeof name, "study_%04d", index);
+    const std::string dir = args.out + "/" + name;
+    write_study(s, dir, syntax);
+    json truth = truth_json(s);
+    truth["source_series"] = hash_uid(best->series_instance_uid);
+    truth["generator"] = "vigil synth --insert-into";
+    std::ofstream(dir + "/truth.json") << truth.dump(2) << "\n";
+    std::printf("study %d/%d %s: %zu lesion(s) inserted into series %s (lung %.0f HU, noise %.0f HU)\n", n + 1,
+                args.studies, name, s.lesions.size(), hash_uid(best->series_instance_uid).c_str(), s.lung_hu,
+                s.noise_sigma_hu);
+    manifest["studies"].push_back({{"folder", name}, {"study_instance_uid", s.study_uid}, {"lesions", s.lesions.size()}});
+  }
+  std::ofstream(args.out + "/manifest.json") << manifest.dump(2) << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 synthetic::SynthConfig load_synth_config(const std::string& path) {
@@ -159,6 +213,7 @@ int run_synth(const SynthArgs& args) {
     }
   }
   const dicom::TransferSyntax syntax = dicom::parse_transfer_syntax(args.transfer_syntax);
+  if (!args.insert_into.empty()) return run_insertion(args, config, syntax);
   std::filesystem::create_directories(args.out);
   json manifest = {{"generator", "vigil synth"}, {"notice", kSyntheticNotice}, {"seed", args.seed},
                    {"config_fingerprint", synthetic::config_fingerprint(config)}, {"studies", json::array()}};

@@ -18,6 +18,7 @@ struct SynthArgs {
   int matrix = 0;             ///< overrides the config when > 0
   std::string slices;         ///< "MIN:MAX" override
   unsigned threads = 0;
+  std::string insert_into;    ///< a folder with a CT series: insert lesions into it instead of a phantom
 };
 
 /// Loads a synth config from JSON; unknown keys and bad values are errors (kInvalidArgument).

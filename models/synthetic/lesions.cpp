@@ -74,6 +74,54 @@ const char* pick(Rng& rng, double p_a, const char* a, double p_b, const char* b,
 
 }  // namespace
 
+std::vector<ShapePtr> lesion_shapes(Rng& rng, const SynthConfig& cfg, LesionTruth& t, double r, double sigma,
+                                    double background_hu) {
+  std::vector<ShapePtr> shapes;
+  std::vector<Nodule::Lobe> lobes;
+  if (t.shape != "spherical") {
+    const int k = rng.uniform_int(3, 6);
+    for (int i = 0; i < k; ++i) lobes.push_back({random_direction(rng), rng.uniform(0.12, 0.35)});
+  }
+  std::vector<Capsule> spicules;
+  if (t.shape == "spiculated") {
+    const int k = rng.uniform_int(5, 12);
+    for (int i = 0; i < k; ++i) {
+      const Vec3 d = random_direction(rng);
+      const double len = r * rng.uniform(0.8, 1.8);
+      spicules.emplace_back(add(t.center_mm, scale(d, r * 0.7)), add(t.center_mm, scale(d, r + len)), std::min(1.2, 0.25 * r), 0.15);
+    }
+  }
+  if (t.type == "solid") {
+    t.hu = rng.uniform(-100, 100);
+  } else {
+    t.hu = std::clamp(background_hu + rng.uniform(cfg.ground_glass_cnr.min, cfg.ground_glass_cnr.max) * sigma, -750.0,
+                      -300.0);
+  }
+  t.hu_contrast = t.hu - background_hu;
+  t.cnr = t.hu_contrast / sigma;
+  double reach = r;
+  double smallest = r;
+  for (const auto& l : lobes) reach = std::max(reach, r * (1 + l.amplitude));
+  // Opposite lobes add up along one line: long axis bounded by the two largest reaches.
+  t.long_axis_mm = std::min(2 * reach, r + reach + (lobes.size() > 1 ? r * 0.35 : 0));
+  t.short_axis_mm = 2 * smallest;
+
+  auto body = std::make_unique<Nodule>(t.center_mm, r, lobes, spicules);
+  body->hu_value = t.hu;
+  body->label = t.id;
+  body->counts_volume = true;
+  shapes.push_back(std::move(body));
+  if (t.type == "part_solid") {
+    t.core_hu = rng.uniform(-100, 60);
+    auto core = std::make_unique<Nodule>(t.center_mm, r * rng.uniform(0.3, 0.6), std::vector<Nodule::Lobe>{},
+                                         std::vector<Capsule>{});
+    core->hu_value = t.core_hu;
+    core->label = t.id;
+    shapes.push_back(std::move(core));
+  }
+  return shapes;
+}
+
 PlannedLesions plan_lesions(Rng& rng, const Anatomy& an, const SynthConfig& cfg, double sigma,
                             const SliceStack& stack, double z_lo, double z_hi) {
   PlannedLesions out;
@@ -92,51 +140,10 @@ PlannedLesions plan_lesions(Rng& rng, const Anatomy& an, const SynthConfig& cfg,
     const double r = diameter / 2;
     Vec3 c{};
     if (!place(rng, an, stack, t.placement, r, z_lo, z_hi, out.truth, c)) continue;
-
-    std::vector<Nodule::Lobe> lobes;
-    if (t.shape != "spherical") {
-      const int k = rng.uniform_int(3, 6);
-      for (int i = 0; i < k; ++i) lobes.push_back({random_direction(rng), rng.uniform(0.12, 0.35)});
-    }
-    std::vector<Capsule> spicules;
-    if (t.shape == "spiculated") {
-      const int k = rng.uniform_int(5, 12);
-      for (int i = 0; i < k; ++i) {
-        const Vec3 d = random_direction(rng);
-        const double len = r * rng.uniform(0.8, 1.8);
-        spicules.emplace_back(add(c, scale(d, r * 0.7)), add(c, scale(d, r + len)), std::min(1.2, 0.25 * r), 0.15);
-      }
-    }
-    if (t.type == "solid") {
-      t.hu = rng.uniform(-100, 100);
-    } else {
-      t.hu = std::clamp(an.lung_hu + rng.uniform(cfg.ground_glass_cnr.min, cfg.ground_glass_cnr.max) * sigma, -750.0,
-                        -300.0);
-    }
     t.center_mm = c;
     t.diameter_mm = diameter;
-    t.hu_contrast = t.hu - an.lung_hu;
-    t.cnr = t.hu_contrast / sigma;
-    double reach = r;
-    double smallest = r;
-    for (const auto& l : lobes) reach = std::max(reach, r * (1 + l.amplitude));
-    // Opposite lobes add up along one line: long axis bounded by the two largest reaches.
-    t.long_axis_mm = std::min(2 * reach, r + reach + (lobes.size() > 1 ? r * 0.35 : 0));
-    t.short_axis_mm = 2 * smallest;
 
-    auto body = std::make_unique<Nodule>(c, r, lobes, spicules);
-    body->hu_value = t.hu;
-    body->label = t.id;
-    body->counts_volume = true;
-    out.shapes.push_back(std::move(body));
-    if (t.type == "part_solid") {
-      t.core_hu = rng.uniform(-100, 60);
-      auto core = std::make_unique<Nodule>(c, r * rng.uniform(0.3, 0.6), std::vector<Nodule::Lobe>{},
-                                           std::vector<Capsule>{});
-      core->hu_value = t.core_hu;
-      core->label = t.id;
-      out.shapes.push_back(std::move(core));
-    }
+    for (auto& shape : lesion_shapes(rng, cfg, t, r, sigma, an.lung_hu)) out.shapes.push_back(std::move(shape));
     out.truth.push_back(t);
   }
   // Distractors: scars and bands, thin elongated opacities that are not nodules.

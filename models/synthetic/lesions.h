@@ -37,6 +37,11 @@ struct PlannedLesions {
 };
 
 /// Places lesions and distractors in the anatomy's lungs. `noise_sigma_hu` sets contrast from CNR.
+/// The shapes of one lesion whose id, type, shape, centre and diameter are set in `t`; fills the
+/// rest of `t` (HU from the type, and from a CNR target against `sigma` for ground glass; axes).
+std::vector<ShapePtr> lesion_shapes(Rng& rng, const SynthConfig& config, LesionTruth& t, double radius_mm,
+                                    double sigma, double background_hu);
+
 /// Every lesion lies wholly inside the imaged region of `stack`.
 PlannedLesions plan_lesions(Rng& rng, const Anatomy& anatomy, const SynthConfig& config, double noise_sigma_hu,
                             const SliceStack& stack, double z_lo, double z_hi);

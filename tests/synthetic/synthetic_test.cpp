@@ -12,6 +12,7 @@
 #include "dicom/catalog.h"
 #include "dicom/ct_series_writer.h"
 #include "dicom/volume_reader.h"
+#include "models/synthetic/insertion.h"
 #include "models/synthetic/synthetic_study.h"
 #include "tests/support/test_paths.h"
 
@@ -304,6 +305,62 @@ TEST(Synthetic, WrittenSeriesPassesDciodvfyWithoutErrors) {
   pclose(pipe);
   ASSERT_NE(out.find("CTImage"), std::string::npos) << "dciodvfy did not run or did not recognise a CT image:\n" << out;
   EXPECT_EQ(out.find("Error"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace vigil::synthetic
+
+namespace vigil::synthetic {
+namespace {
+
+TEST(LesionInsertion, LesionsLandInTheRealScansLungsAndNothingElseChanges) {
+  const auto catalog = dicom::scan_catalog(test::real_data("lidc0314-chest-ct-nodule"));
+  const auto original = dicom::read_volume(catalog.studies.at(0).series.at(0)).volume;
+  SynthConfig cfg;
+  cfg.lesions_per_study = {3, 5};
+  cfg.lesion_diameter_mm = {6, 16};
+  int checked = 0;
+  for (std::uint64_t seed : {1u, 2u, 3u}) {
+    Volume volume = original;
+    const auto result = insert_lesions(volume, cfg, seed, 0);
+    ASSERT_FALSE(result.lesions.empty());
+    EXPECT_NEAR(result.lung_hu, -840, 60);  // this scan's parenchyma
+    const Geometry& g = volume.geometry;
+    for (const auto& t : result.lesions) {
+      // In the original, the centre was lung air; after insertion it carries the lesion's HU.
+      const Vec3 idx = g.physical_to_index(t.center_mm);
+      const long i = std::lround(idx[0]), j = std::lround(idx[1]), k = std::lround(idx[2]);
+      EXPECT_LT(original.at(i, j, k), -500) << "seed " << seed << " lesion " << t.id;
+      double before = 0, after = 0;
+      int n = 0;
+      for (long dj = -1; dj <= 1; ++dj)
+        for (long di = -1; di <= 1; ++di) {
+          before += original.at(i + di, j + dj, k);
+          after += volume.at(i + di, j + dj, k);
+          ++n;
+        }
+      const double expected = (t.type == "part_solid" ? t.core_hu : t.hu) - (before / n);
+      EXPECT_NEAR((after - before) / n, expected, 0.25 * std::abs(expected) + 30) << "contrast added at the centre";
+      ++checked;
+    }
+    // Far from every lesion the scan is untouched (its own noise and texture are kept).
+    std::size_t changed_far = 0;
+    for (std::size_t v = 0; v < volume.voxels.size(); v += 97) {
+      if (volume.voxels[v] == original.voxels[v]) continue;
+      const std::size_t i = v % g.size[0], j = (v / g.size[0]) % g.size[1], k = v / (g.size[0] * g.size[1]);
+      const Vec3 p = g.index_to_physical({double(i), double(j), double(k)});
+      const bool near_lesion = std::any_of(result.lesions.begin(), result.lesions.end(), [&](const LesionTruth& t) {
+        return norm(sub(p, t.center_mm)) < 2.8 * t.diameter_mm / 2 + 8;
+      });
+      changed_far += !near_lesion;
+    }
+    EXPECT_EQ(changed_far, 0u);
+    // Deterministic.
+    Volume again = original;
+    insert_lesions(again, cfg, seed, 0);
+    EXPECT_EQ(again.voxels, volume.voxels);
+  }
+  EXPECT_GE(checked, 9);
 }
 
 }  // namespace
