@@ -1,0 +1,34 @@
+#pragma once
+// Kernel 3b: multi-scale, scale-normalised Laplacian-of-Gaussian blob response for nodule
+// candidates: response = max over scales s of -sigma_s^2 * Laplacian(G_sigma_s * image), so a bright
+// ball of radius r answers most strongly at sigma = r / sqrt(3), with a value independent of r.
+
+#include <cstdint>
+#include <vector>
+
+#include "kernels/device.h"
+#include "kernels/extent.h"
+
+namespace vigil::kernels {
+
+struct BlobScales {
+  std::vector<float> sigma_mm;           ///< at most 255 scales
+  std::array<float, 3> spacing_mm{1, 1, 1};
+};
+
+/// Sigmas (mm) for balls of radius r_min..r_max mm: r / sqrt(3), `count` values spaced geometrically.
+std::vector<float> blob_sigmas_for_radii(float r_min_mm, float r_max_mm, int count);
+
+/// CPU reference. `scale_index` (may be nullptr) receives the index of the winning scale.
+void log_blob_response_cpu(const float* in, float* response, std::uint8_t* scale_index, Extent3 extent,
+                           const BlobScales& scales);
+
+/// CUDA on device pointers; `scratch` holds 2 * extent.count() floats. Asynchronous on `stream`.
+void log_blob_response_cuda(const float* in, float* response, std::uint8_t* scale_index, float* scratch,
+                            Extent3 extent, const BlobScales& scales, Stream stream);
+
+/// Host arrays on the chosen backend.
+void log_blob_response(const float* in, float* response, std::uint8_t* scale_index, Extent3 extent,
+                       const BlobScales& scales, Backend backend = default_backend());
+
+}  // namespace vigil::kernels
