@@ -1,7 +1,8 @@
 #pragma once
-// Kernel 3b: multi-scale, scale-normalised Laplacian-of-Gaussian blob response for nodule
-// candidates: response = max over scales s of -sigma_s^2 * Laplacian(G_sigma_s * image), so a bright
-// ball of radius r answers most strongly at sigma = r / sqrt(3), with a value independent of r.
+// Kernel 3b: multi-scale, scale-normalised blob response for nodule candidates: response = max
+// over scales s of sigma_s^2 * measure(Hessian of G_sigma_s * image). With the Laplacian measure
+// (-trace) a bright ball of radius r answers most strongly at sigma = r / sqrt(3), with a value
+// independent of r. The measure itself is in blob_measure.h, shared by CPU and CUDA code.
 
 #include <cstdint>
 #include <vector>
@@ -11,9 +12,15 @@
 
 namespace vigil::kernels {
 
+/// What a scale contributes: the Laplacian (answers to blobs and, less, to tubes) or the Hessian
+/// "dot" measure of Li et al. 2003, |lambda_min|^2 / |lambda_max| when all three eigenvalues are
+/// negative (a bright blob) and 0 otherwise, so vessels (one eigenvalue near 0) fade out.
+enum class BlobMeasure { kLaplacian, kHessianDot };
+
 struct BlobScales {
   std::vector<float> sigma_mm;           ///< at most 255 scales
   std::array<float, 3> spacing_mm{1, 1, 1};
+  BlobMeasure measure = BlobMeasure::kLaplacian;
 };
 
 /// Sigmas (mm) for balls of radius r_min..r_max mm: r / sqrt(3), `count` values spaced geometrically.

@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "kernels/blob_filter.h"
+#include "kernels/blob_measure.h"
 #include "kernels/gaussian.h"
 
 namespace vigil::kernels {
@@ -26,27 +27,18 @@ void log_blob_response_cpu(const float* in, float* response, std::uint8_t* scale
     throw Error(ErrorCode::kInvalidArgument, "blob filter: need 1..255 scales");
   if (e.count() == 0) return;
   std::vector<float> blurred(e.count());
-  const long nx = long(e.nx), ny = long(e.ny), nz = long(e.nz);
-  const float ix2 = 1.0f / (scales.spacing_mm[0] * scales.spacing_mm[0]);
-  const float iy2 = 1.0f / (scales.spacing_mm[1] * scales.spacing_mm[1]);
-  const float iz2 = 1.0f / (scales.spacing_mm[2] * scales.spacing_mm[2]);
+  const long nx = long(e.nx), ny = long(e.ny);
+  const float ix = 1.0f / scales.spacing_mm[0], iy = 1.0f / scales.spacing_mm[1], iz = 1.0f / scales.spacing_mm[2];
+  const bool dot = scales.measure == BlobMeasure::kHessianDot;
   for (std::size_t s = 0; s < scales.sigma_mm.size(); ++s) {
     const float sigma = scales.sigma_mm[s];
     gaussian_blur_cpu(in, blurred.data(), e,
                       {sigma / scales.spacing_mm[0], sigma / scales.spacing_mm[1], sigma / scales.spacing_mm[2]});
-    const float norm = sigma * sigma;
     parallel_for(e.nz, [&](std::size_t kk) {
       const long k = long(kk);
       for (long j = 0; j < ny; ++j)
         for (long i = 0; i < nx; ++i) {
-          auto at = [&](long a, long b, long c) {
-            return blurred[std::clamp(a, 0L, nx - 1) + nx * (std::clamp(b, 0L, ny - 1) + ny * std::clamp(c, 0L, nz - 1))];
-          };
-          const float centre = at(i, j, k);
-          const float lap = (at(i + 1, j, k) - 2 * centre + at(i - 1, j, k)) * ix2 +
-                            (at(i, j + 1, k) - 2 * centre + at(i, j - 1, k)) * iy2 +
-                            (at(i, j, k + 1) - 2 * centre + at(i, j, k - 1)) * iz2;
-          const float r = -norm * lap;
+          const float r = blob_measure_at(blurred.data(), e, i, j, k, ix, iy, iz, sigma * sigma, dot);
           const std::size_t v = std::size_t(i + nx * (j + ny * k));
           if (s == 0 || r > response[v]) {
             response[v] = r;

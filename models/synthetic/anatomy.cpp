@@ -94,7 +94,7 @@ Anatomy build_anatomy(Rng& rng, double fov_mm, double z_lo, double z_hi) {
   push<EllipticCylinderZ>(an, rng.uniform(-110, -90), 0, cy, zb, zt, a, b, a * taper, b * taper);
   push<EllipticCylinderZ>(an, rng.uniform(35, 55), 0, cy, zb, zt, a - fat, b - fat, a * taper - fat, b * taper - fat);
   const double ia = a - fat - muscle, ib = b - fat - muscle;
-  push<EllipticCylinderZ>(an, rng.uniform(-90, -60), 0, cy, zb, zt, ia, ib, ia * taper, ib * taper);
+  const Shape* cavity = push<EllipticCylinderZ>(an, rng.uniform(-90, -60), 0, cy, zb, zt, ia, ib, ia * taper, ib * taper);
 
   // Lungs: apex near the top of the scan, diaphragm domes in its lower part.
   const double extent = z_hi - z_lo;
@@ -110,9 +110,11 @@ Anatomy build_anatomy(Rng& rng, double fov_mm, double z_lo, double z_hi) {
     const Vec3 c{sx * (gap + lung_rx), cy + rng.uniform(-4, 4), lung_cz};
     std::array<double, 9> waves{};
     for (auto& w : waves) w = rng.uniform(-0.08, 0.08);
-    an.lungs[side] = push<Lung>(an, an.lung_hu, c, Vec3{lung_rx, lung_ry, lung_h}, rng.uniform(3.0, 3.8),
+    Lung* lung = push<Lung>(an, an.lung_hu, c, Vec3{lung_rx, lung_ry, lung_h}, rng.uniform(3.0, 3.8),
                                 lung_cz - lung_h * rng.uniform(0.75, 0.85), lung_h * rng.uniform(0.15, 0.3),
                                 an.lung_hu, rng.uniform(6, 15), waves);
+    lung->container = cavity;  // the lungs never cross the chest wall
+    an.lungs[side] = lung;
   }
   // Heart (anterior-left, on the diaphragm), aorta (descending, left of the spine).
   const double heart_z = lung_cz - lung_h * 0.45;

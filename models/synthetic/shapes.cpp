@@ -80,7 +80,8 @@ double Lung::sdf(const Vec3& p) const {
   // Diaphragm dome under the lung: highest at the lung's centre line, falling off laterally.
   const double u = (p[0] - c[0]) / r[0], v = (p[1] - c[1]) / r[1];
   const double dome_z = dome_base_z + dome_height * std::max(0.0, 1.0 - u * u - v * v);
-  return std::max(body * taper, dome_z - p[2]);
+  const double in_cavity = container ? container->sdf(p) + container_margin_mm : -1e300;
+  return std::max({body * taper, dome_z - p[2], in_cavity});
 }
 
 double Lung::hu(const Vec3& p) const {

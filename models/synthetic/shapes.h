@@ -59,6 +59,8 @@ struct Lung : Shape {
   Vec3 c, r;
   double n, dome_base_z, dome_height, texture_hu;
   std::array<double, 9> waves;  ///< 3 waves: kx, ky, kz (rad/mm) each
+  const Shape* container = nullptr;  ///< the thoracic cavity: the lung stays this far (mm) inside it
+  double container_margin_mm = 2;
 };
 
 /// A nodule: a sphere whose radius varies with direction (lobes) plus optional spicules.

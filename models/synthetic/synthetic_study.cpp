@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/rng.h"
 #include "core/uid.h"
 #include "core/uid_hash.h"
@@ -111,7 +112,8 @@ std::string config_fingerprint(const SynthConfig& c) {
   return hash_uid(s.str());
 }
 
-SyntheticStudy generate_study(const SynthConfig& config, std::uint64_t seed, int index, unsigned threads) {
+SyntheticStudy generate_study(const SynthConfig& config, std::uint64_t seed, int index, unsigned threads,
+                              bool with_lung_mask) {
   if (config.matrix < 32 || config.matrix > 2048)
     throw Error(ErrorCode::kInvalidArgument, "synth: matrix must be 32..2048, got " + std::to_string(config.matrix));
   SyntheticStudy study;
@@ -145,6 +147,18 @@ SyntheticStudy generate_study(const SynthConfig& config, std::uint64_t seed, int
     t.volume_mm3 = it == rendered.label_volume_mm3.end() ? 0.0 : it->second;
   }
   study.lesions = std::move(lesions.truth);
+  if (with_lung_mask) {
+    const SliceStack& st = study.stack;
+    study.lung_mask.assign(st.voxels(), 0);
+    parallel_for(
+        st.slices(),
+        [&](std::size_t k) {
+          for (std::size_t j = 0; j < st.rows; ++j)
+            for (std::size_t i = 0; i < st.columns; ++i)
+              study.lung_mask[(k * st.rows + j) * st.columns + i] = anatomy.lung_sdf(st.point(i, j, k)) < 0;
+        },
+        threads);
+  }
 
   const std::string key = "vigil/synth/" + config_fingerprint(config) + "/seed=" + std::to_string(seed) +
                           "/study=" + std::to_string(index);

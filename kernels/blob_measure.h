@@ -1,0 +1,63 @@
+#pragma once
+// Per-voxel blob measure from the blurred volume's Hessian (finite differences, edges replicated),
+// shared verbatim by the CPU reference and the CUDA kernel.
+
+#include <cmath>
+
+#include "kernels/extent.h"
+
+namespace vigil::kernels {
+
+/// Eigenvalues of the symmetric 3x3 matrix [a b c; b d e; c e f], ascending (closed form).
+VIGIL_HOST_DEVICE inline void symmetric_eigenvalues(float a, float b, float c, float d, float e, float f,
+                                                    float out[3]) {
+  const float p1 = b * b + c * c + e * e;
+  const float q = (a + d + f) / 3.0f;
+  if (p1 <= 1e-20f * (a * a + d * d + f * f + 1e-30f)) {
+    float x = a, y = d, z = f, t;
+    if (x > y) t = x, x = y, y = t;
+    if (y > z) t = y, y = z, z = t;
+    if (x > y) t = x, x = y, y = t;
+    out[0] = x, out[1] = y, out[2] = z;
+    return;
+  }
+  const float p2 = (a - q) * (a - q) + (d - q) * (d - q) + (f - q) * (f - q) + 2.0f * p1;
+  const float p = sqrtf(p2 / 6.0f);
+  const float ba = (a - q) / p, bd = (d - q) / p, bf = (f - q) / p, bb = b / p, bc = c / p, be = e / p;
+  float r = 0.5f * (ba * (bd * bf - be * be) - bb * (bb * bf - be * bc) + bc * (bb * be - bd * bc));
+  r = fminf(1.0f, fmaxf(-1.0f, r));
+  const float phi = acosf(r) / 3.0f;
+  const float largest = q + 2.0f * p * cosf(phi);
+  const float smallest = q + 2.0f * p * cosf(phi + 2.0943951f);
+  out[0] = smallest;
+  out[1] = 3.0f * q - largest - smallest;
+  out[2] = largest;
+}
+
+/// sigma^2-normalised measure at voxel (i, j, k) of `blurred`; `dot` selects the Hessian dot
+/// measure, otherwise minus the Laplacian.
+VIGIL_HOST_DEVICE inline float blob_measure_at(const float* blurred, Extent3 e, long i, long j, long k, float ix,
+                                               float iy, float iz, float norm, bool dot) {
+  const long nx = long(e.nx), ny = long(e.ny), nz = long(e.nz);
+  auto at = [&](long a, long b, long c) {
+    a = a < 0 ? 0 : (a >= nx ? nx - 1 : a);
+    b = b < 0 ? 0 : (b >= ny ? ny - 1 : b);
+    c = c < 0 ? 0 : (c >= nz ? nz - 1 : c);
+    return blurred[a + nx * (b + ny * c)];
+  };
+  const float v = at(i, j, k);
+  const float hxx = (at(i + 1, j, k) - 2 * v + at(i - 1, j, k)) * ix * ix;
+  const float hyy = (at(i, j + 1, k) - 2 * v + at(i, j - 1, k)) * iy * iy;
+  const float hzz = (at(i, j, k + 1) - 2 * v + at(i, j, k - 1)) * iz * iz;
+  if (!dot) return -norm * (hxx + hyy + hzz);
+  const float hxy = (at(i + 1, j + 1, k) - at(i + 1, j - 1, k) - at(i - 1, j + 1, k) + at(i - 1, j - 1, k)) * 0.25f * ix * iy;
+  const float hxz = (at(i + 1, j, k + 1) - at(i + 1, j, k - 1) - at(i - 1, j, k + 1) + at(i - 1, j, k - 1)) * 0.25f * ix * iz;
+  const float hyz = (at(i, j + 1, k + 1) - at(i, j + 1, k - 1) - at(i, j - 1, k + 1) + at(i, j - 1, k - 1)) * 0.25f * iy * iz;
+  float l[3];
+  symmetric_eigenvalues(hxx, hxy, hxz, hyy, hyz, hzz, l);
+  if (l[2] >= 0.0f) return 0.0f;  // not every direction curves down: not a bright blob
+  // l[0] is the most negative (largest magnitude), l[2] the least.
+  return norm * (l[2] * l[2]) / (-l[0]);
+}
+
+}  // namespace vigil::kernels

@@ -1,0 +1,30 @@
+#pragma once
+// Lung segmentation from HU by thresholds and morphology (ITK): the region candidates are searched
+// in, and a stage models will use to crop.
+
+#include <cstdint>
+#include <vector>
+
+#include "core/volume.h"
+
+namespace vigil::pipeline {
+
+struct LungMaskOptions {
+  float air_threshold_hu = -400;     ///< lung parenchyma and airways lie below this
+  double closing_radius_mm = 4;      ///< closes vessels and small nodules into the mask
+  double min_component_fraction = 0.02;  ///< air components smaller than this fraction of the largest are dropped (bowel gas)
+};
+
+/// 1 = lung, 0 = elsewhere, laid out like `ct.voxels`. Air connected to the in-plane border of the
+/// image (outside the body) is excluded; holes in each axial slice are filled. Throws
+/// vigil::Error(kInvalidArgument) for an empty volume.
+std::vector<std::uint8_t> lung_mask(const Volume& ct, const LungMaskOptions& options = {});
+
+/// The mask grown by `margin_mm` (a juxta-pleural nodule's centre lies outside the air mask).
+std::vector<std::uint8_t> dilate_mask(const std::vector<std::uint8_t>& mask, const Geometry& geometry,
+                                      double margin_mm);
+
+/// Dice overlap of two masks of equal size (1 when both are empty).
+double dice(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b);
+
+}  // namespace vigil::pipeline

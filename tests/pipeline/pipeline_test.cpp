@@ -1,0 +1,105 @@
+// Lung mask and candidate detection on synthetic studies (several seeds) and the real chest CT.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "dicom/catalog.h"
+#include "dicom/volume_reader.h"
+#include "models/synthetic/insertion.h"
+#include "models/synthetic/synthetic_study.h"
+#include "pipeline/candidate_detector.h"
+#include "pipeline/lung_mask.h"
+#include "tests/support/test_paths.h"
+
+namespace vigil::pipeline {
+namespace {
+
+synthetic::SynthConfig test_config() {
+  synthetic::SynthConfig c;
+  c.matrix = 256;
+  c.pixel_spacing_mm = {1.2, 1.5};
+  c.slice_thickness_mm = {1.5, 2.5};
+  c.slices = {70, 90};
+  c.p_no_lesion = 0;
+  c.lesions_per_study = {3, 6};
+  c.lesion_diameter_mm = {4, 24};
+  return c;
+}
+
+Volume volume_of(const synthetic::SyntheticStudy& s) {
+  Volume v;
+  const auto& st = s.stack;
+  v.geometry.size = {st.columns, st.rows, st.slices()};
+  v.geometry.spacing_mm = {st.spacing_row_mm, st.spacing_col_mm, st.thickness_mm};
+  v.geometry.origin_mm = st.positions[0];
+  v.geometry.direction = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+  v.voxels = s.hu;
+  return v;
+}
+
+TEST(LungMask, DiceWithTheSyntheticTruthIsAtLeast095) {
+  for (std::uint64_t seed : {1u, 2u, 3u, 4u}) {
+    const auto s = synthetic::generate_study(test_config(), seed, 0, 0, true);
+    const double d = dice(lung_mask(volume_of(s)), s.lung_mask);
+    std::printf("[ LUNG     ] seed %llu: Dice %.4f\n", static_cast<unsigned long long>(seed), d);
+    EXPECT_GE(d, 0.95) << "seed " << seed;
+  }
+}
+
+TEST(LungMask, RealChestCtHasTwoLungsOfPlausibleVolume) {
+  const auto catalog = dicom::scan_catalog(test::real_data("lidc0314-chest-ct-nodule"));
+  const auto ct = dicom::read_volume(catalog.studies.at(0).series.at(0)).volume;
+  const auto mask = lung_mask(ct);
+  const double voxel_ml = ct.geometry.spacing_mm[0] * ct.geometry.spacing_mm[1] * ct.geometry.spacing_mm[2] / 1000;
+  const double ml = std::count(mask.begin(), mask.end(), 1) * voxel_ml;
+  // 96 mm of a chest: a slab of both lungs, hundreds of millilitres, not the air around the body.
+  EXPECT_GT(ml, 500);
+  EXPECT_LT(ml, 3500);
+  // Left and right of the midline both hold lung.
+  std::size_t left = 0, right = 0;
+  for (std::size_t v = 0; v < mask.size(); ++v)
+    if (mask[v]) (v % ct.geometry.size[0] < ct.geometry.size[0] / 2 ? right : left)++;
+  EXPECT_GT(std::min(left, right), std::max(left, right) / 3);
+}
+
+TEST(Candidates, RecallOnSyntheticStudiesByTypeAndSize) {
+  std::map<std::string, std::pair<int, int>> by_type, by_size;  // hits, total
+  int hits = 0, total = 0;
+  std::size_t most_candidates = 0;
+  for (std::uint64_t seed = 100; seed < 110; ++seed) {
+    const auto s = synthetic::generate_study(test_config(), seed, 0);
+    const Volume ct = volume_of(s);
+    const auto candidates = detect_candidates(ct, lung_mask(ct), {}, kernels::Backend::kCpu);
+    most_candidates = std::max(most_candidates, candidates.size());
+    for (const auto& t : s.lesions) {
+      if (t.diameter_mm < 4) continue;
+      // LUNA16's rule: a hit lies within the lesion's radius of its centre.
+      const bool hit = std::any_of(candidates.begin(), candidates.end(), [&](const Candidate& c) {
+        return norm(sub(c.center_mm, t.center_mm)) <= std::max(t.diameter_mm / 2, 2.0);
+      });
+      const std::string size = t.diameter_mm < 6 ? "4-6mm" : t.diameter_mm < 10 ? "6-10mm" : ">=10mm";
+      by_type[t.type].first += hit;
+      by_type[t.type].second++;
+      by_size[size].first += hit;
+      by_size[size].second++;
+      hits += hit;
+      ++total;
+    }
+  }
+  for (const auto& [k, v] : by_type) std::printf("[ RECALL   ] %-13s %d/%d\n", k.c_str(), v.first, v.second);
+  for (const auto& [k, v] : by_size) std::printf("[ RECALL   ] %-13s %d/%d\n", k.c_str(), v.first, v.second);
+  const double recall = double(hits) / total;
+  std::printf("[ RECALL   ] all lesions >= 4 mm: %d/%d = %.3f with at most %zu candidates per study\n", hits, total,
+              recall, most_candidates);
+  EXPECT_LE(most_candidates, 100u);
+  EXPECT_GE(total, 30);
+  // A regression gate just under the measured 0.70 (2026-11-25), not the goal: issue 5's target is
+  // 0.98 and is not met yet (docs/performance.md). Raise this as the detector improves.
+  EXPECT_GE(recall, 0.65);
+}
+
+}  // namespace
+}  // namespace vigil::pipeline
