@@ -1,0 +1,84 @@
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.h"
+#include "core/parallel.h"
+#include "kernels/patches.h"
+
+namespace vigil::kernels {
+
+void gather_patches_cpu(const float* volume, Extent3 e, const Index3* centres, std::size_t count,
+                        std::array<int, 3> size, float pad, float* out) {
+  const std::size_t patch = std::size_t(size[0]) * size[1] * size[2];
+  parallel_for(count, [&](std::size_t n) {
+    const Index3 c = centres[n];
+    float* dst = out + n * patch;
+    for (int z = 0; z < size[2]; ++z)
+      for (int y = 0; y < size[1]; ++y)
+        for (int x = 0; x < size[0]; ++x) {
+          const long i = long(c.i) - size[0] / 2 + x, j = long(c.j) - size[1] / 2 + y, k = long(c.k) - size[2] / 2 + z;
+          const bool inside = i >= 0 && j >= 0 && k >= 0 && i < long(e.nx) && j < long(e.ny) && k < long(e.nz);
+          dst[(std::size_t(z) * size[1] + y) * size[0] + x] = inside ? volume[i + e.nx * (j + e.ny * k)] : pad;
+        }
+  });
+}
+
+std::vector<Index3> plan_windows(Extent3 e, std::array<int, 3> window, float overlap) {
+  if (!(overlap >= 0 && overlap < 1) || window[0] < 1 || window[1] < 1 || window[2] < 1)
+    throw Error(ErrorCode::kInvalidArgument, "plan_windows: need window >= 1 and 0 <= overlap < 1");
+  const std::size_t n[3] = {e.nx, e.ny, e.nz};
+  std::vector<int> starts[3];
+  for (int a = 0; a < 3; ++a) {
+    const int step = std::max(1, int(std::ceil(window[a] * (1.0f - overlap))));
+    const int last = std::max(0, int(n[a]) - window[a]);
+    for (int s = 0; s < last; s += step) starts[a].push_back(s);
+    starts[a].push_back(last);
+  }
+  std::vector<Index3> out;
+  for (int k : starts[2])
+    for (int j : starts[1])
+      for (int i : starts[0]) out.push_back({i, j, k});
+  return out;
+}
+
+std::vector<float> gaussian_importance(std::array<int, 3> w) {
+  std::vector<float> out(static_cast<std::size_t>(w[0]) * w[1] * w[2]);
+  for (int z = 0; z < w[2]; ++z)
+    for (int y = 0; y < w[1]; ++y)
+      for (int x = 0; x < w[0]; ++x) {
+        double g = 1;
+        const int p[3] = {x, y, z};
+        for (int a = 0; a < 3; ++a) {
+          const double c = (w[a] - 1) / 2.0, s = std::max(1e-6, w[a] / 8.0);
+          g *= std::exp(-0.5 * (p[a] - c) * (p[a] - c) / (s * s));
+        }
+        out[(std::size_t(z) * w[1] + y) * w[0] + x] = float(std::max(g, 1e-3));
+      }
+  return out;
+}
+
+void accumulate_window_cpu(const float* pred, const float* imp, Index3 o, std::array<int, 3> w, float* sum,
+                           float* weight, Extent3 e) {
+  parallel_for(std::size_t(w[2]), [&](std::size_t zz) {
+    const int z = int(zz);
+    const long k = long(o.k) + z;
+    if (k < 0 || k >= long(e.nz)) return;
+    for (int y = 0; y < w[1]; ++y) {
+      const long j = long(o.j) + y;
+      if (j < 0 || j >= long(e.ny)) continue;
+      for (int x = 0; x < w[0]; ++x) {
+        const long i = long(o.i) + x;
+        if (i < 0 || i >= long(e.nx)) continue;
+        const std::size_t p = (std::size_t(z) * w[1] + y) * w[0] + x, v = i + e.nx * (j + e.ny * k);
+        sum[v] += imp[p] * pred[p];
+        weight[v] += imp[p];
+      }
+    }
+  });
+}
+
+void finish_stitch_cpu(const float* sum, const float* weight, float* out, std::size_t count) {
+  for (std::size_t v = 0; v < count; ++v) out[v] = weight[v] > 0 ? sum[v] / weight[v] : 0.0f;
+}
+
+}  // namespace vigil::kernels

@@ -1,0 +1,44 @@
+#include <cmath>
+
+#include "core/error.h"
+#include "core/parallel.h"
+#include "kernels/resample.h"
+#include "kernels/resample_sample.h"
+
+namespace vigil::kernels {
+
+AxisMap axis_map(const Geometry& in, const Geometry& out) {
+  for (int c = 0; c < 9; ++c)
+    if (std::abs(in.direction[c] - out.direction[c]) > 1e-6)
+      throw Error(ErrorCode::kInvalidArgument, "resample: grids must share their direction (reorient first)");
+  AxisMap m;
+  const Vec3 d = sub(out.origin_mm, in.origin_mm);
+  for (int a = 0; a < 3; ++a) {
+    m.scale[a] = static_cast<float>(out.spacing_mm[a] / in.spacing_mm[a]);
+    m.offset[a] = static_cast<float>(dot(d, in.axis(a)) / in.spacing_mm[a]);
+  }
+  return m;
+}
+
+Geometry grid_with_spacing(const Geometry& in, const std::array<double, 3>& spacing) {
+  Geometry g = in;
+  for (int a = 0; a < 3; ++a) {
+    if (!(spacing[a] > 0)) throw Error(ErrorCode::kInvalidArgument, "resample: spacing must be positive");
+    g.spacing_mm[a] = spacing[a];
+    g.size[a] = in.size[a] == 0 ? 0
+                                : static_cast<std::size_t>(std::ceil(in.size[a] * in.spacing_mm[a] / spacing[a] - 1e-6));
+  }
+  return g;
+}
+
+void resample_linear_cpu(const float* in, Extent3 ie, float* out, Extent3 oe, const AxisMap& m, float outside) {
+  if (oe.count() == 0) return;
+  if (ie.count() == 0) throw Error(ErrorCode::kInvalidArgument, "resample: empty input volume");
+  parallel_for(oe.nz, [&](std::size_t k) {
+    for (std::size_t j = 0; j < oe.ny; ++j)
+      for (std::size_t i = 0; i < oe.nx; ++i)
+        out[i + oe.nx * (j + oe.ny * k)] = trilinear_at(in, ie, m, long(i), long(j), long(k), outside);
+  });
+}
+
+}  // namespace vigil::kernels
