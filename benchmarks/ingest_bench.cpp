@@ -19,6 +19,7 @@
 #include <string>
 #include <thread>
 
+#include "benchmarks/ratio_reporter.h"
 #include "dicom/catalog.h"
 #include "dicom/volume_reader.h"
 #include "tests/support/series_writer.h"
@@ -81,21 +82,6 @@ BENCHMARK(BM_VigilIngest)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime
 BENCHMARK(BM_ItkSeriesReader)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
 BENCHMARK(BM_Dcm2niix)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
 
-// Collects each benchmark's real time (the median when repeated) to print ratios at the end.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const auto& r : runs) {
-      const std::string name = r.benchmark_name();
-      const std::string base = name.substr(0, name.find('/'));
-      if (r.run_type == Run::RT_Aggregate && r.aggregate_name != "median") continue;
-      if (r.run_type == Run::RT_Aggregate || !times_.count(base)) times_[base] = r.GetAdjustedRealTime();
-    }
-  }
-  std::map<std::string, double> times_;
-};
-
 // Peak resident memory of one ingest in a child process, over the volume's float bytes.
 void report_peak_memory() {
   series_dir();
@@ -128,14 +114,10 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   std::printf("series: 512x512x%d CT, uncompressed, written once to a temp folder (page cache warm); %u core(s)\n",
               g_slices, std::thread::hardware_concurrency());
-  RatioReporter reporter;
+  vigil::bench::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  const auto& t = reporter.times_;
-  if (t.count("BM_VigilIngest") && t.count("BM_ItkSeriesReader"))
-    std::printf("ratio Vigil / ITK ImageSeriesReader+GDCM: %.3f (target <= 0.5)\n",
-                t.at("BM_VigilIngest") / t.at("BM_ItkSeriesReader"));
-  if (t.count("BM_VigilIngest") && t.count("BM_Dcm2niix"))
-    std::printf("ratio Vigil / dcm2niix: %.3f (target <= 1.0)\n", t.at("BM_VigilIngest") / t.at("BM_Dcm2niix"));
+  reporter.print_ratio("Vigil / ITK ImageSeriesReader+GDCM", "BM_VigilIngest", "BM_ItkSeriesReader", "target <= 0.5");
+  reporter.print_ratio("Vigil / dcm2niix", "BM_VigilIngest", "BM_Dcm2niix", "target <= 1.0");
   report_peak_memory();
   benchmark::Shutdown();
   return 0;

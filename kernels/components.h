@@ -32,8 +32,8 @@ Components connected_components_cuda(const std::uint8_t* mask, Extent3 extent, S
 /// Host mask on the chosen backend.
 Components connected_components(const std::uint8_t* mask, Extent3 extent, Backend backend = default_backend());
 
-/// Numbers components by first appearance and measures them, from any per-voxel representative id
-/// (`kNoLabel` for background): the shared last step of both paths.
+/// Numbers components by first appearance and measures them, from a per-voxel representative
+/// voxel index (`kNoLabel` for background): the shared last step of both paths.
 inline constexpr std::uint32_t kNoLabel = 0xFFFFFFFFu;
 Components finish_components(const std::vector<std::uint32_t>& representative, Extent3 extent);
 
