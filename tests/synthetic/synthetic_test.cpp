@@ -121,7 +121,7 @@ TEST(Synthetic, NoiseIsCorrelatedAndHasTheRequestedSigma) {
 }
 
 TEST(Synthetic, LesionContrastCnrAndVolumeMatchTheGroundTruth) {
-  int checked = 0;
+  int checked = 0, measured = 0;
   for (std::uint64_t seed : {11u, 12u, 13u, 14u}) {
     const auto s = generate_study(lesion_config(), seed, 0);
     const double sigma = measured_noise(s);
@@ -131,8 +131,15 @@ TEST(Synthetic, LesionContrastCnrAndVolumeMatchTheGroundTruth) {
                    " " + t.placement);
       const double r = t.diameter_mm / 2;
       const double expected_hu = t.type == "part_solid" ? t.core_hu : t.hu;
+      const double labelled = std::count(s.labels.begin(), s.labels.end(), t.id) * voxel_mm3;
+      EXPECT_NEAR(labelled, t.volume_mm3, 0.15 * t.volume_mm3);
+      if (t.shape == "spherical") {
+        EXPECT_NEAR(t.volume_mm3, 4.18879 * r * r * r, 0.15 * 4.18879 * r * r * r);
+      }
+      ++checked;
       const auto core = shell(s, t.center_mm, 0, t.type == "part_solid" ? 0.25 * r : 0.5 * r, false);
-      ASSERT_GT(core.size(), 3u);
+      if (core.size() < 4) continue;  // a core smaller than a few voxels cannot be measured
+      ++measured;
       const double core_mean = mean(core);
       // Mean of n noisy voxels (correlated, so allow 4 sigma of n/4 effective samples) plus 15 HU.
       EXPECT_NEAR(core_mean, expected_hu, 15 + 4 * sigma / std::sqrt(core.size() / 4.0));
@@ -144,15 +151,10 @@ TEST(Synthetic, LesionContrastCnrAndVolumeMatchTheGroundTruth) {
           EXPECT_NEAR(measured_cnr, t.cnr, 0.2 * std::abs(t.cnr) + 1.0);
         }
       }
-      const double labelled = std::count(s.labels.begin(), s.labels.end(), t.id) * voxel_mm3;
-      EXPECT_NEAR(labelled, t.volume_mm3, 0.15 * t.volume_mm3);
-      if (t.shape == "spherical") {
-        EXPECT_NEAR(t.volume_mm3, 4.18879 * r * r * r, 0.15 * 4.18879 * r * r * r);
-      }
-      ++checked;
     }
   }
   EXPECT_GE(checked, 8);
+  EXPECT_GE(measured, 8);
 }
 
 TEST(Synthetic, AnatomyHasPlausibleHuRanges) {
