@@ -21,13 +21,18 @@ void log_blob_response(const float* in, float* response, std::uint8_t* scale_ind
     throw Error(ErrorCode::kInvalidArgument, "blob filter: need 1..255 scales");
   if (backend == Backend::kCpu || e.count() == 0) return log_blob_response_cpu(in, response, scale_index, e, scales);
 #ifdef VIGIL_HAVE_CUDA
-  DeviceBuffer<float> d_in(e.count()), d_response(e.count()), d_scratch(2 * e.count());
-  DeviceBuffer<std::uint8_t> d_scale(scale_index ? e.count() : 0);
-  d_in.upload(in);
-  log_blob_response_cuda(d_in.get(), d_response.get(), scale_index ? d_scale.get() : nullptr, d_scratch.get(), e,
-                         scales, nullptr);
-  d_response.download(response);
-  if (scale_index) d_scale.download(scale_index);
+  with_cpu_fallback(
+      "blob response",
+      [&] {
+        DeviceBuffer<float> d_in(e.count()), d_response(e.count()), d_scratch(2 * e.count());
+        DeviceBuffer<std::uint8_t> d_scale(scale_index ? e.count() : 0);
+        d_in.upload(in);
+        log_blob_response_cuda(d_in.get(), d_response.get(), scale_index ? d_scale.get() : nullptr, d_scratch.get(), e,
+                               scales, nullptr);
+        d_response.download(response);
+        if (scale_index) d_scale.download(scale_index);
+      },
+      [&] { log_blob_response_cpu(in, response, scale_index, e, scales); });
 #else
   throw Error(ErrorCode::kInvalidArgument, "log_blob_response: CUDA backend requested in a build without CUDA");
 #endif

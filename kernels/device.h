@@ -1,7 +1,10 @@
 #pragma once
 // Which compute backend runs the kernels: decided once per process, the fallback logged once.
 
+#include <cstdio>
 #include <string>
+
+#include "core/error.h"
 
 namespace vigil::kernels {
 
@@ -25,5 +28,18 @@ std::string cuda_device_description(int index = 0);
 Backend default_backend(bool allow_gpu = true);
 
 const char* backend_name(Backend backend);
+
+/// Runs `gpu()`; when it fails with vigil::Error(kDevice) (out of GPU memory for this extent, a
+/// launch failure) says so on stderr and runs `cpu()` instead. Other errors propagate.
+template <typename Gpu, typename Cpu>
+auto with_cpu_fallback(const char* what, Gpu&& gpu, Cpu&& cpu) -> decltype(cpu()) {
+  try {
+    return gpu();
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::kDevice) throw;
+    std::fprintf(stderr, "vigil: %s on CUDA failed (%s); running it on the CPU\n", what, e.what());
+  }
+  return cpu();
+}
 
 }  // namespace vigil::kernels

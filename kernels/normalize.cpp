@@ -15,11 +15,16 @@ template <typename In>
 void dispatch(const In* in, float* out, std::size_t count, const IntensityTransform& t, Backend backend) {
   if (backend == Backend::kCpu || count == 0) return normalize_cpu(in, out, count, t);
 #ifdef VIGIL_HAVE_CUDA
-  DeviceBuffer<In> d_in(count);
-  DeviceBuffer<float> d_out(count);
-  d_in.upload(in);
-  normalize_cuda(d_in.get(), d_out.get(), count, t, nullptr);
-  d_out.download(out);  // synchronous copy: waits for the kernel on the default stream
+  with_cpu_fallback(
+      "normalize",
+      [&] {
+        DeviceBuffer<In> d_in(count);
+        DeviceBuffer<float> d_out(count);
+        d_in.upload(in);
+        normalize_cuda(d_in.get(), d_out.get(), count, t, nullptr);
+        d_out.download(out);  // synchronous copy: waits for the kernel on the default stream
+      },
+      [&] { normalize_cpu(in, out, count, t); });
 #else
   throw Error(ErrorCode::kInvalidArgument, "normalize: CUDA backend requested in a build without CUDA");
 #endif

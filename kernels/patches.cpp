@@ -23,13 +23,18 @@ void gather_patches(const float* volume, Extent3 e, const std::vector<Index3>& c
   if (backend == Backend::kCpu || centres.empty())
     return gather_patches_cpu(volume, e, centres.data(), centres.size(), size, pad, out);
 #ifdef VIGIL_HAVE_CUDA
-  const std::size_t total = centres.size() * std::size_t(size[0]) * size[1] * size[2];
-  DeviceBuffer<float> d_volume(e.count()), d_out(total);
-  DeviceBuffer<Index3> d_centres(centres.size());
-  d_volume.upload(volume);
-  d_centres.upload(centres.data());
-  gather_patches_cuda(d_volume.get(), e, d_centres.get(), centres.size(), size, pad, d_out.get(), nullptr);
-  d_out.download(out);
+  with_cpu_fallback(
+      "gather_patches",
+      [&] {
+        const std::size_t total = centres.size() * std::size_t(size[0]) * size[1] * size[2];
+        DeviceBuffer<float> d_volume(e.count()), d_out(total);
+        DeviceBuffer<Index3> d_centres(centres.size());
+        d_volume.upload(volume);
+        d_centres.upload(centres.data());
+        gather_patches_cuda(d_volume.get(), e, d_centres.get(), centres.size(), size, pad, d_out.get(), nullptr);
+        d_out.download(out);
+      },
+      [&] { gather_patches_cpu(volume, e, centres.data(), centres.size(), size, pad, out); });
 #else
   throw Error(ErrorCode::kInvalidArgument, "gather_patches: CUDA backend requested in a build without CUDA");
 #endif

@@ -20,12 +20,18 @@ std::vector<Peak> find_peaks(const float* v, const std::uint8_t* scale, const st
                              const PeakOptions& o, Backend backend) {
   if (backend == Backend::kCpu || e.count() == 0) return find_peaks_cpu(v, scale, mask, e, o);
 #ifdef VIGIL_HAVE_CUDA
-  DeviceBuffer<float> d_v(e.count());
-  DeviceBuffer<std::uint8_t> d_scale(scale ? e.count() : 0), d_mask(mask ? e.count() : 0);
-  d_v.upload(v);
-  if (scale) d_scale.upload(scale);
-  if (mask) d_mask.upload(mask);
-  return find_peaks_cuda(d_v.get(), scale ? d_scale.get() : nullptr, mask ? d_mask.get() : nullptr, e, o, nullptr);
+  return with_cpu_fallback(
+      "find_peaks",
+      [&] {
+        DeviceBuffer<float> d_v(e.count());
+        DeviceBuffer<std::uint8_t> d_scale(scale ? e.count() : 0), d_mask(mask ? e.count() : 0);
+        d_v.upload(v);
+        if (scale) d_scale.upload(scale);
+        if (mask) d_mask.upload(mask);
+        return find_peaks_cuda(d_v.get(), scale ? d_scale.get() : nullptr, mask ? d_mask.get() : nullptr, e, o,
+                               nullptr);
+      },
+      [&] { return find_peaks_cpu(v, scale, mask, e, o); });
 #else
   throw Error(ErrorCode::kInvalidArgument, "find_peaks: CUDA backend requested in a build without CUDA");
 #endif

@@ -107,3 +107,21 @@ TEST(NormalizeGpu, MatchesTheCpuReference) {
 
 }  // namespace
 }  // namespace vigil::kernels
+
+namespace vigil::kernels {
+namespace {
+
+TEST(CpuFallback, ADeviceErrorRunsTheCpuPathAndOtherErrorsPropagate) {
+  int cpu_runs = 0;
+  const int result = with_cpu_fallback(
+      "test op", []() -> int { throw Error(ErrorCode::kDevice, "cudaMalloc failed: out of memory"); },
+      [&] { return ++cpu_runs; });
+  EXPECT_EQ(result, 1);
+  EXPECT_EQ(cpu_runs, 1);
+  EXPECT_THROW(with_cpu_fallback(
+                   "test op", []() -> int { throw Error(ErrorCode::kInvalidArgument, "bad"); }, [] { return 0; }),
+               Error);
+}
+
+}  // namespace
+}  // namespace vigil::kernels
