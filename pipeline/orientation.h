@@ -1,0 +1,14 @@
+#pragma once
+// Canonical orientation: axes permuted and flipped (exactly, no interpolation) so that i runs
+// towards the patient's left, j posterior and k superior (DICOM LPS), as models expect.
+
+#include "core/volume.h"
+
+namespace vigil::pipeline {
+
+/// The volume in LPS axis order (ITK OrientImageFilter; "RAI" in ITK's naming). Every voxel keeps
+/// its value and its patient position; oblique acquisitions keep their residual rotation in the
+/// direction matrix. Throws vigil::Error(kInvalidArgument) for an empty volume.
+Volume to_canonical_lps(const Volume& volume);
+
+}  // namespace vigil::pipeline
