@@ -5,6 +5,7 @@
 // `outside_value`.
 
 #include <array>
+#include <cstdint>
 
 #include "core/geometry.h"
 #include "kernels/device.h"
@@ -23,6 +24,11 @@ AxisMap axis_map(const Geometry& input, const Geometry& output);
 
 /// A grid covering `input` at `spacing_mm`: same origin and direction, size ceil(extent / spacing).
 Geometry grid_with_spacing(const Geometry& input, const std::array<double, 3>& spacing_mm);
+
+/// Nearest-neighbour resampling for label volumes (no new label values are invented); same grid
+/// conventions. Labels are carried as uint16.
+void resample_nearest_cpu(const std::uint16_t* in, Extent3 in_extent, std::uint16_t* out, Extent3 out_extent,
+                          const AxisMap& map, std::uint16_t outside_value);
 
 void resample_linear_cpu(const float* in, Extent3 in_extent, float* out, Extent3 out_extent, const AxisMap& map,
                          float outside_value);

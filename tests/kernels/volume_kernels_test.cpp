@@ -208,3 +208,32 @@ TEST(VolumeKernelsGpu, MatchTheCpuReferences) {
 
 }  // namespace
 }  // namespace vigil::kernels
+
+namespace vigil::kernels {
+namespace {
+
+TEST(ResampleNearestCpu, KeepsLabelValuesAndPicksTheNearestVoxel) {
+  const Extent3 ie{9, 7, 5};
+  std::vector<std::uint16_t> labels(ie.count());
+  for (std::size_t v = 0; v < labels.size(); ++v) labels[v] = std::uint16_t(v % 4);
+  const Geometry gi = grid(ie, {1.0, 1.0, 1.0});
+  const Geometry go = grid_with_spacing(gi, {0.6, 1.7, 0.9});
+  const Extent3 oe{go.size[0], go.size[1], go.size[2]};
+  std::vector<std::uint16_t> out(oe.count());
+  resample_nearest_cpu(labels.data(), ie, out.data(), oe, axis_map(gi, go), 99);
+  for (std::size_t k = 0; k < oe.nz; ++k)
+    for (std::size_t j = 0; j < oe.ny; ++j)
+      for (std::size_t i = 0; i < oe.nx; ++i) {
+        const double x = i * 0.6, y = j * 1.7, z = k * 0.9;
+        const std::uint16_t v = out[i + oe.nx * (j + oe.ny * k)];
+        if (x >= 8.5 || y >= 6.5 || z >= 4.5) {
+          ASSERT_EQ(v, 99);
+        } else {
+          const long a = std::lround(x), b = std::lround(y), c = std::lround(z);
+          ASSERT_EQ(v, labels[a + 9 * (b + 7 * c)]);
+        }
+      }
+}
+
+}  // namespace
+}  // namespace vigil::kernels

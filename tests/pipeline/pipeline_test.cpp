@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 
+#include "core/error.h"
 #include "dicom/catalog.h"
 #include "dicom/volume_reader.h"
 #include "models/synthetic/insertion.h"
@@ -139,6 +140,60 @@ TEST(LungMask, OverlayOnTheRealChestCtIsSavedAsAnArtifact) {
   const std::string path = std::string(VIGIL_TEST_ARTIFACTS) + "/lung_mask_lidc0314.png";
   ASSERT_TRUE(cv::imwrite(path, overlay));
   EXPECT_GT(std::filesystem::file_size(path), 10000u);
+}
+
+}  // namespace
+}  // namespace vigil::pipeline
+
+#include "pipeline/body_mask.h"
+
+namespace vigil::pipeline {
+namespace {
+
+TEST(BodyMask, HoldsTheLungsAndLeavesOutAirAndTheTable) {
+  // Synthetic: every lung voxel is inside the body; the image corners are not.
+  for (std::uint64_t seed : {7u, 8u}) {
+    const auto s = synthetic::generate_study(test_config(), seed, 0, 0, true);
+    const Volume ct = volume_of(s);
+    const auto body = body_mask(ct);
+    std::size_t lung = 0, lung_in_body = 0;
+    for (std::size_t v = 0; v < body.size(); ++v)
+      if (s.lung_mask[v]) ++lung, lung_in_body += body[v];
+    EXPECT_GT(double(lung_in_body) / lung, 0.99) << "seed " << seed;
+    EXPECT_EQ(body[0], 0);
+    EXPECT_EQ(body[ct.geometry.size[0] - 1], 0);
+  }
+  // Real: the table below the patient (bottom rows) is a separate component and is dropped.
+  const auto catalog = dicom::scan_catalog(test::real_data("lidc0314-chest-ct-nodule"));
+  const auto ct = dicom::read_volume(catalog.studies.at(0).series.at(0)).volume;
+  const auto body = body_mask(ct);
+  const std::size_t nx = ct.geometry.size[0], ny = ct.geometry.size[1], k = ct.geometry.size[2] / 2;
+  std::size_t bottom = 0, centre = 0;
+  for (std::size_t i = 0; i < nx; ++i) {
+    bottom += body[(k * ny + (ny - 20)) * nx + i];  // 20 rows from the bottom: the table's rails
+    centre += body[(k * ny + ny / 2) * nx + i];
+  }
+  EXPECT_EQ(bottom, 0u);
+  EXPECT_GT(centre, nx / 2);  // the chest spans more than half the width at its middle row
+}
+
+TEST(Candidates, BadInputGivesNoCrashAndNoNonFiniteCandidate) {
+  auto s = synthetic::generate_study(test_config(), 9, 0);
+  Volume ct = volume_of(s);
+  for (std::size_t v = 0; v < ct.voxels.size(); v += 1009) ct.voxels[v] = std::nanf("");
+  for (std::size_t v = 7; v < ct.voxels.size(); v += 2003) ct.voxels[v] = INFINITY;
+  const auto candidates = detect_candidates(ct, lung_mask(ct), {}, kernels::Backend::kCpu);
+  for (const auto& c : candidates) {
+    EXPECT_TRUE(std::isfinite(c.response));
+    for (double x : c.center_mm) EXPECT_TRUE(std::isfinite(x));
+  }
+  // One slice, and an empty volume.
+  Volume one = ct;
+  one.geometry.size[2] = 1;
+  one.voxels.resize(one.geometry.voxel_count());
+  EXPECT_NO_THROW(detect_candidates(one, lung_mask(one), {}, kernels::Backend::kCpu));
+  Volume empty;
+  EXPECT_THROW(lung_mask(empty), Error);
 }
 
 }  // namespace
