@@ -14,6 +14,15 @@ double norm(const Vec3& a) { return std::sqrt(dot(a, a)); }
 
 Vec3 sub(const Vec3& a, const Vec3& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
 
+Vec3 add(const Vec3& a, const Vec3& b) { return {a[0] + b[0], a[1] + b[1], a[2] + b[2]}; }
+
+Vec3 scale(const Vec3& a, double s) { return {a[0] * s, a[1] * s, a[2] * s}; }
+
+Vec3 normalized(const Vec3& a) {
+  const double n = norm(a);
+  return n > 0 ? scale(a, 1.0 / n) : a;
+}
+
 Vec3 Geometry::index_to_physical(const Vec3& index) const {
   Vec3 p = origin_mm;
   for (int a = 0; a < 3; ++a) {

@@ -31,5 +31,9 @@ double dot(const Vec3& a, const Vec3& b);
 Vec3 cross(const Vec3& a, const Vec3& b);
 double norm(const Vec3& a);
 Vec3 sub(const Vec3& a, const Vec3& b);
+Vec3 add(const Vec3& a, const Vec3& b);
+Vec3 scale(const Vec3& a, double s);
+/// a / |a|; a zero vector stays zero.
+Vec3 normalized(const Vec3& a);
 
 }  // namespace vigil

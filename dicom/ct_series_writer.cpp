@@ -2,18 +2,14 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
-#include <dcmtk/dcmdata/dcrleerg.h>
 #include <dcmtk/dcmdata/dcuid.h>
-#include <dcmtk/dcmjpeg/djencode.h>
 #include <dcmtk/dcmjpeg/djrplol.h>
-#include <dcmtk/dcmjpls/djencode.h>
 #include <dcmtk/dcmjpls/djrparam.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <mutex>
 
 #include "core/error.h"
 #include "core/parallel.h"
@@ -45,15 +41,6 @@ std::string ds_list(std::initializer_list<double> values) {
   return out;
 }
 
-void register_encoders() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    DJEncoderRegistration::registerCodecs();
-    DJLSEncoderRegistration::registerCodecs();
-    DcmRLEEncoderRegistration::registerCodecs();
-  });
-}
-
 void put(DcmDataset& d, const DcmTagKey& tag, const std::string& value) {
   check(d.putAndInsertString(tag, value.c_str()), "setting " + std::string(DcmTag(tag).getTagName()));
 }
@@ -73,7 +60,7 @@ std::vector<std::string> write_ct_series(const CtSeriesInfo& info, const CtPlane
                                          const std::vector<CtSlice>& slices, const std::string& folder,
                                          TransferSyntax syntax) {
   ensure_dcmtk_ready();
-  register_encoders();
+  ensure_dcmtk_encoders();
   std::error_code ec;
   std::filesystem::create_directories(folder, ec);
   if (ec) throw Error(ErrorCode::kIo, folder + ": cannot create folder: " + ec.message());

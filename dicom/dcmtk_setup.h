@@ -7,4 +7,7 @@ namespace vigil::dicom {
 /// (Vigil reports errors itself). Safe to call from any thread, any number of times.
 void ensure_dcmtk_ready();
 
+/// Registers DCMTK's JPEG, JPEG-LS and RLE encoders (for writers). Thread-safe, idempotent.
+void ensure_dcmtk_encoders();
+
 }  // namespace vigil::dicom

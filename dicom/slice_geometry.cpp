@@ -18,11 +18,6 @@ std::string format(double v, int precision = 3) {
   return s.str();
 }
 
-Vec3 normalized(const Vec3& v) {
-  const double n = norm(v);
-  return n > 0 ? Vec3{v[0] / n, v[1] / n, v[2] / n} : v;
-}
-
 void add(SlicePlan& plan, std::string code, std::string detail, GeometryFinding::Action action) {
   plan.findings.push_back({std::move(code), std::move(detail), action});
 }

@@ -8,9 +8,6 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-Vec3 add(const Vec3& a, const Vec3& b) { return {a[0] + b[0], a[1] + b[1], a[2] + b[2]}; }
-Vec3 scale(const Vec3& a, double s) { return {a[0] * s, a[1] * s, a[2] * s}; }
-Vec3 unit(const Vec3& v) { return scale(v, 1.0 / std::max(1e-12, norm(v))); }
 
 template <typename T, typename... Args>
 T* push(Anatomy& an, double hu, Args&&... args) {
@@ -24,9 +21,9 @@ T* push(Anatomy& an, double hu, Args&&... args) {
 // A random direction within `angle` radians of `axis`.
 Vec3 perturb(Rng& rng, const Vec3& axis, double angle) {
   const Vec3 helper = std::abs(axis[2]) < 0.9 ? Vec3{0, 0, 1} : Vec3{1, 0, 0};
-  const Vec3 u = unit(cross(axis, helper)), v = cross(axis, u);
+  const Vec3 u = normalized(cross(axis, helper)), v = cross(axis, u);
   const double phi = rng.uniform(0, 2 * kPi), theta = angle * std::sqrt(rng.uniform());
-  return unit(add(scale(axis, std::cos(theta)),
+  return normalized(add(scale(axis, std::cos(theta)),
                   add(scale(u, std::sin(theta) * std::cos(phi)), scale(v, std::sin(theta) * std::sin(phi)))));
 }
 
@@ -157,7 +154,7 @@ Anatomy build_anatomy(Rng& rng, double fov_mm, double z_lo, double z_hi) {
     const double sx = side == 0 ? -1 : 1;
     const Vec3 hilum{sx * (gap + lung_rx * 0.35), cy, lung_cz - lung_h * 0.25};
     for (int trunk = 0; trunk < 10; ++trunk) {
-      const Vec3 dir = perturb(rng, unit(Vec3{sx, rng.uniform(-0.5, 0.5), trunk < 5 ? 0.9 : -0.6}), 0.7);
+      const Vec3 dir = perturb(rng, normalized(Vec3{sx, rng.uniform(-0.5, 0.5), trunk < 5 ? 0.9 : -0.6}), 0.7);
       grow_tree(rng, lung, hilum, dir, rng.uniform(3.0, 5.0), 0, an.vessels, 3000 * (side + 1));
     }
   }
@@ -169,7 +166,7 @@ Anatomy build_anatomy(Rng& rng, double fov_mm, double z_lo, double z_hi) {
   push<Capsule>(an, -1000, Vec3{0, cy - 5, zt}, carina, 8.0, 7.5);
   for (int side = 0; side < 2; ++side) {
     const double sx = side == 0 ? -1 : 1;
-    Vec3 p = carina, d = unit(Vec3{sx, 0.1, -0.7});
+    Vec3 p = carina, d = normalized(Vec3{sx, 0.1, -0.7});
     double r = 6.5;
     for (int g = 0; g < 5; ++g) {
       const Vec3 e = add(p, scale(d, r * 5));

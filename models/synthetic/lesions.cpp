@@ -8,9 +8,6 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-Vec3 add(const Vec3& a, const Vec3& b) { return {a[0] + b[0], a[1] + b[1], a[2] + b[2]}; }
-Vec3 scale(const Vec3& a, double s) { return {a[0] * s, a[1] * s, a[2] * s}; }
-Vec3 unit(const Vec3& v) { return scale(v, 1.0 / std::max(1e-12, norm(v))); }
 
 Vec3 random_direction(Rng& rng) {
   const double z = rng.uniform(-1, 1), phi = rng.uniform(0, 2 * kPi), s = std::sqrt(1 - z * z);
@@ -20,7 +17,7 @@ Vec3 random_direction(Rng& rng) {
 // Sign-changing gradient of the lung SDF by central differences: points away from the lung.
 Vec3 lung_outward(const Anatomy& an, const Vec3& p) {
   const double h = 0.5;
-  return unit({an.lung_sdf(add(p, {h, 0, 0})) - an.lung_sdf(add(p, {-h, 0, 0})),
+  return normalized({an.lung_sdf(add(p, {h, 0, 0})) - an.lung_sdf(add(p, {-h, 0, 0})),
                an.lung_sdf(add(p, {0, h, 0})) - an.lung_sdf(add(p, {0, -h, 0})),
                an.lung_sdf(add(p, {0, 0, h})) - an.lung_sdf(add(p, {0, 0, -h}))});
 }
@@ -47,9 +44,9 @@ bool place(Rng& rng, const Anatomy& an, const SliceStack& stack, const std::stri
       const auto& v = an.vessels[rng.uniform_int(0, static_cast<int>(an.vessels.size()) - 1)];
       if (v.radius_a < 1.0) continue;
       const double t = rng.uniform();
-      const Vec3 axis = unit(sub(v.b, v.a));
+      const Vec3 axis = normalized(sub(v.b, v.a));
       const Vec3 on = add(v.a, scale(sub(v.b, v.a), t));
-      Vec3 side = unit(cross(axis, random_direction(rng)));
+      Vec3 side = normalized(cross(axis, random_direction(rng)));
       c = add(on, scale(side, v.radius_a + 0.8 * r));
       if (an.lung_sdf(c) > -r - 1) continue;
     } else {
@@ -157,7 +154,7 @@ PlannedLesions plan_lesions(Rng& rng, const Anatomy& an, const SynthConfig& cfg,
     }
     if (!found) continue;
     const Vec3 u = random_direction(rng);
-    const Vec3 v = unit(cross(u, random_direction(rng)));
+    const Vec3 v = normalized(cross(u, random_direction(rng)));
     auto scar = std::make_unique<Ellipsoid>(c, Vec3{rng.uniform(8, 20), rng.uniform(0.6, 1.5), rng.uniform(3, 8)},
                                             std::array<Vec3, 3>{u, v, cross(u, v)});
     scar->hu_value = rng.uniform(-500, -150);

@@ -4,12 +4,6 @@
 #include <cmath>
 
 namespace vigil::synthetic {
-namespace {
-
-Vec3 add(const Vec3& a, const Vec3& b) { return {a[0] + b[0], a[1] + b[1], a[2] + b[2]}; }
-Vec3 scale(const Vec3& a, double s) { return {a[0] * s, a[1] * s, a[2] * s}; }
-
-}  // namespace
 
 Ellipsoid::Ellipsoid(const Vec3& center, const Vec3& radii, const std::array<Vec3, 3>& axes)
     : c(center), r(radii), ax(axes) {

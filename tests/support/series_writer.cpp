@@ -2,18 +2,16 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
-#include <dcmtk/dcmdata/dcrleerg.h>
 #include <dcmtk/dcmdata/dcuid.h>
-#include <dcmtk/dcmjpeg/djencode.h>
 #include <dcmtk/dcmjpeg/djrplol.h>
-#include <dcmtk/dcmjpls/djencode.h>
 #include <dcmtk/dcmjpls/djrparam.h>
 
 #include <cmath>
 #include <filesystem>
-#include <mutex>
 #include <sstream>
 #include <stdexcept>
+
+#include "dicom/dcmtk_setup.h"
 
 namespace vigil::test {
 namespace {
@@ -38,15 +36,6 @@ std::string join(const double* v, int n) {
 std::string new_uid() {
   char buffer[100];
   return dcmGenerateUniqueIdentifier(buffer, SITE_INSTANCE_UID_ROOT);
-}
-
-void register_encoders() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    DJEncoderRegistration::registerCodecs();
-    DJLSEncoderRegistration::registerCodecs();
-    DcmRLEEncoderRegistration::registerCodecs();
-  });
 }
 
 void put_common(DcmDataset& d, const SeriesSpec& spec, const char* sop_class) {
@@ -93,21 +82,21 @@ void save(DcmFileFormat& file, const std::string& path, Encoding encoding) {
     case Encoding::kExplicitBig: xfer = EXS_BigEndianExplicit; break;
     case Encoding::kDeflate: xfer = EXS_DeflatedLittleEndianExplicit; break;
     case Encoding::kJpegLossless: {
-      register_encoders();
+      dicom::ensure_dcmtk_encoders();
       xfer = EXS_JPEGProcess14SV1;
       DJ_RPLossless params;
       check(d.chooseRepresentation(xfer, &params), "JPEG lossless encoding");
       break;
     }
     case Encoding::kJpegLs: {
-      register_encoders();
+      dicom::ensure_dcmtk_encoders();
       xfer = EXS_JPEGLSLossless;
       DJLSRepresentationParameter params(0, OFTrue);
       check(d.chooseRepresentation(xfer, &params), "JPEG-LS encoding");
       break;
     }
     case Encoding::kRle: {
-      register_encoders();
+      dicom::ensure_dcmtk_encoders();
       xfer = EXS_RLELossless;
       check(d.chooseRepresentation(xfer, nullptr), "RLE encoding");
       break;
