@@ -2,7 +2,8 @@
 # GPU-vs-CPU checks on a lent GPU machine (CUDA + CMake, no DCMTK/ITK/GoogleTest there).
 # Here, once per session:   scripts/gpu-check.sh --prepare     (copies GoogleTest sources to .gtest-src/)
 # There, through `device`:  scripts/gpu-check.sh                (carry: [".gtest-src"])
-# Builds the compute-only tree for sm_90 and runs every kernel test, the gpu-labelled ones included.
+# Builds the compute-only tree for sm_90 (with the machine's own torch as LibTorch) and runs every
+# kernel and LibTorch test, the gpu-labelled ones included.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ "${1:-}" = "--prepare" ]; then
@@ -12,6 +13,7 @@ if [ "${1:-}" = "--prepare" ]; then
 fi
 build="$root/build-gpu"
 cmake -S "$root" -B "$build" -DVIGIL_ONLY_COMPUTE=ON -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 \
+  -DVIGIL_PYTHON="$(command -v python3)" \
   -DVIGIL_GTEST_SOURCE_DIR="$root/.gtest-src" ${CMAKE_GENERATOR:+-G "$CMAKE_GENERATOR"}
 cmake --build "$build" -j"$(nproc)"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv || true
