@@ -27,7 +27,8 @@ std::string transfer_syntax_name(const std::string& uid) {
 }
 
 std::string volume_state(const SeriesLayout& layout) {
-  if (layout.frames.empty() && layout.plan.findings.empty()) return "no_image";
+  for (const auto& f : layout.plan.findings)
+    if (f.code == "no_images") return "no_image";  // SR, SEG without pixels, RT plans: not a volume at all
   return layout.plan.refused() ? "refused" : "ok";
 }
 

@@ -46,6 +46,20 @@ TEST(InspectCli, JsonHasTheStableKeysAndGeometryFindingCodes) {
   EXPECT_NE(j["notice"].get<std::string>().find("Research use only"), std::string::npos);
 }
 
+TEST(InspectCli, SeriesWithoutImagesAreNoImageNotRefused) {
+  const CommandResult r = run("inspect --json " + vigil::test::real_data("sr-seg-reference"));
+  ASSERT_EQ(r.status, 0);
+  int sr = 0;
+  const auto report = nlohmann::json::parse(r.out);
+  for (const auto& study : report["studies"])
+    for (const auto& s : study["series"])
+      if (s["modality"] == "SR") {
+        EXPECT_EQ(s["volume"], "no_image");
+        ++sr;
+      }
+  EXPECT_GE(sr, 1);
+}
+
 TEST(InspectCli, TableNamesSeriesFindingsAndSkippedFiles) {
   const CommandResult r = run("inspect " + vigil::test::real_data("edge-cases"));
   EXPECT_EQ(r.status, 0);
