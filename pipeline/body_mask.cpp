@@ -1,11 +1,10 @@
 #include "pipeline/body_mask.h"
 
-#include <itkBinaryFillholeImageFilter.h>
 #include <itkConnectedComponentImageFilter.h>
 #include <itkRelabelComponentImageFilter.h>
-#include <itkSliceBySliceImageFilter.h>
 
 #include "core/error.h"
+#include "pipeline/slice_fill.h"
 
 namespace vigil::pipeline {
 
@@ -13,7 +12,7 @@ std::vector<std::uint8_t> body_mask(const Volume& ct, float threshold) {
   const Geometry& g = ct.geometry;
   if (g.voxel_count() == 0) throw Error(ErrorCode::kInvalidArgument, "body mask: empty volume");
   try {
-    using Mask = itk::Image<std::uint8_t, 3>;
+    using Mask = ItkMask;
     using Labels = itk::Image<std::uint32_t, 3>;
     auto tissue = Mask::New();
     Mask::RegionType region;
@@ -34,17 +33,7 @@ std::vector<std::uint8_t> body_mask(const Volume& ct, float threshold) {
     largest->Allocate();
     std::uint8_t* l = largest->GetBufferPointer();
     for (std::size_t v = 0; v < ct.voxels.size(); ++v) l[v] = labels[v] == 1;
-
-    using Slice = itk::Image<std::uint8_t, 2>;
-    auto fill = itk::BinaryFillholeImageFilter<Slice>::New();
-    fill->SetForegroundValue(1);
-    auto per_slice = itk::SliceBySliceImageFilter<Mask, Mask>::New();
-    per_slice->SetFilter(fill);
-    per_slice->SetDimension(2);
-    per_slice->SetInput(largest);
-    per_slice->Update();
-    const std::uint8_t* out = per_slice->GetOutput()->GetBufferPointer();
-    return {out, out + ct.voxels.size()};
+    return fill_holes_per_slice(largest);
   } catch (const itk::ExceptionObject& e) {
     throw Error(ErrorCode::kInternal, std::string("body mask (ITK): ") + e.GetDescription());
   }

@@ -2,11 +2,9 @@
 
 #include <itkBinaryBallStructuringElement.h>
 #include <itkBinaryDilateImageFilter.h>
-#include <itkBinaryFillholeImageFilter.h>
 #include <itkBinaryMorphologicalClosingImageFilter.h>
 #include <itkConnectedComponentImageFilter.h>
 #include <itkImportImageFilter.h>
-#include <itkSliceBySliceImageFilter.h>
 
 #include <algorithm>
 #include <cmath>
@@ -14,11 +12,12 @@
 #include <set>
 
 #include "core/error.h"
+#include "pipeline/slice_fill.h"
 
 namespace vigil::pipeline {
 namespace {
 
-using MaskImage = itk::Image<std::uint8_t, 3>;
+using MaskImage = ItkMask;
 using LabelImage = itk::Image<std::uint32_t, 3>;
 
 MaskImage::Pointer to_itk(std::vector<std::uint8_t>& data, const Geometry& g) {
@@ -85,15 +84,8 @@ std::vector<std::uint8_t> lung_mask(const Volume& ct, const LungMaskOptions& o) 
     closing->SetInput(to_itk(lung, g));
     closing->SetKernel(ball);
     closing->SetForegroundValue(1);
-    using Slice = itk::Image<std::uint8_t, 2>;
-    auto fill = itk::BinaryFillholeImageFilter<Slice>::New();
-    fill->SetForegroundValue(1);
-    auto per_slice = itk::SliceBySliceImageFilter<MaskImage, MaskImage>::New();
-    per_slice->SetFilter(fill);
-    per_slice->SetDimension(2);
-    per_slice->SetInput(closing->GetOutput());
-    per_slice->Update();
-    return copy_out(per_slice->GetOutput());
+    closing->Update();
+    return fill_holes_per_slice(closing->GetOutput());
   } catch (const itk::ExceptionObject& e) {
     throw Error(ErrorCode::kInternal, std::string("lung mask (ITK): ") + e.GetDescription());
   }
