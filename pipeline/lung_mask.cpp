@@ -30,10 +30,16 @@ MaskImage::Pointer to_itk(std::vector<std::uint8_t>& data, const Geometry& g) {
   return image;
 }
 
-itk::Size<3> radius_voxels(const Geometry& g, double mm) {
+using Ball = itk::BinaryBallStructuringElement<std::uint8_t, 3>;
+
+// A ball of `mm` radius in voxels of this grid (at least one voxel along each axis).
+Ball ball_of(const Geometry& g, double mm) {
   itk::Size<3> r;
   for (int a = 0; a < 3; ++a) r[a] = static_cast<itk::SizeValueType>(std::max(1.0, std::round(mm / g.spacing_mm[a])));
-  return r;
+  Ball ball;
+  ball.SetRadius(r);
+  ball.CreateStructuringElement();
+  return ball;
 }
 
 std::vector<std::uint8_t> copy_out(const MaskImage* image) {
@@ -76,13 +82,9 @@ std::vector<std::uint8_t> lung_mask(const Volume& ct, const LungMaskOptions& o) 
     }
 
     // Close vessels and small nodules in, then fill what is still enclosed in each axial slice.
-    using Ball = itk::BinaryBallStructuringElement<std::uint8_t, 3>;
-    Ball ball;
-    ball.SetRadius(radius_voxels(g, o.closing_radius_mm));
-    ball.CreateStructuringElement();
     auto closing = itk::BinaryMorphologicalClosingImageFilter<MaskImage, MaskImage, Ball>::New();
     closing->SetInput(to_itk(lung, g));
-    closing->SetKernel(ball);
+    closing->SetKernel(ball_of(g, o.closing_radius_mm));
     closing->SetForegroundValue(1);
     closing->Update();
     return fill_holes_per_slice(closing->GetOutput());
@@ -94,13 +96,9 @@ std::vector<std::uint8_t> lung_mask(const Volume& ct, const LungMaskOptions& o) 
 std::vector<std::uint8_t> dilate_mask(const std::vector<std::uint8_t>& mask, const Geometry& g, double margin_mm) {
   try {
     std::vector<std::uint8_t> copy = mask;
-    using Ball = itk::BinaryBallStructuringElement<std::uint8_t, 3>;
-    Ball ball;
-    ball.SetRadius(radius_voxels(g, margin_mm));
-    ball.CreateStructuringElement();
     auto dilate = itk::BinaryDilateImageFilter<MaskImage, MaskImage, Ball>::New();
     dilate->SetInput(to_itk(copy, g));
-    dilate->SetKernel(ball);
+    dilate->SetKernel(ball_of(g, margin_mm));
     dilate->SetForegroundValue(1);
     dilate->Update();
     return copy_out(dilate->GetOutput());

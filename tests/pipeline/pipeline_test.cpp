@@ -52,8 +52,7 @@ TEST(LungMask, DiceWithTheSyntheticTruthIsAtLeast095) {
 }
 
 TEST(LungMask, RealChestCtHasTwoLungsOfPlausibleVolume) {
-  const auto catalog = dicom::scan_catalog(test::real_data("lidc0314-chest-ct-nodule"));
-  const auto ct = dicom::read_volume(catalog.studies.at(0).series.at(0)).volume;
+  const auto ct = test::read_real_chest_ct();
   const auto mask = lung_mask(ct);
   const double voxel_ml = ct.geometry.spacing_mm[0] * ct.geometry.spacing_mm[1] * ct.geometry.spacing_mm[2] / 1000;
   const double ml = std::count(mask.begin(), mask.end(), 1) * voxel_ml;
@@ -115,8 +114,7 @@ namespace {
 // Saves the real CT's middle axial slice (lung window) with the lung mask outlined in red, for a
 // person to look at: build/test-artifacts/lung_mask_lidc0314.png.
 TEST(LungMask, OverlayOnTheRealChestCtIsSavedAsAnArtifact) {
-  const auto catalog = dicom::scan_catalog(test::real_data("lidc0314-chest-ct-nodule"));
-  const auto ct = dicom::read_volume(catalog.studies.at(0).series.at(0)).volume;
+  const auto ct = test::read_real_chest_ct();
   const auto mask = lung_mask(ct);
   const int nx = int(ct.geometry.size[0]), ny = int(ct.geometry.size[1]);
   const std::size_t k = ct.geometry.size[2] / 2, offset = k * nx * ny;
@@ -164,8 +162,7 @@ TEST(BodyMask, HoldsTheLungsAndLeavesOutAirAndTheTable) {
     EXPECT_EQ(body[ct.geometry.size[0] - 1], 0);
   }
   // Real: the table below the patient (bottom rows) is a separate component and is dropped.
-  const auto catalog = dicom::scan_catalog(test::real_data("lidc0314-chest-ct-nodule"));
-  const auto ct = dicom::read_volume(catalog.studies.at(0).series.at(0)).volume;
+  const auto ct = test::read_real_chest_ct();
   const auto body = body_mask(ct);
   const std::size_t nx = ct.geometry.size[0], ny = ct.geometry.size[1], k = ct.geometry.size[2] / 2;
   std::size_t bottom = 0, centre = 0;

@@ -4,7 +4,15 @@
 
 #include <atomic>
 
+#include "dicom/catalog.h"
+#include "dicom/volume_reader.h"
+
 namespace vigil::test {
+
+Volume read_real_chest_ct() {
+  const auto catalog = dicom::scan_catalog(real_data("lidc0314-chest-ct-nodule"));
+  return dicom::read_volume(catalog.studies.at(0).series.at(0)).volume;
+}
 
 TempDir::TempDir(const std::string& tag) {
   static std::atomic<int> counter{0};

@@ -4,12 +4,17 @@
 #include <filesystem>
 #include <string>
 
+#include "core/volume.h"
+
 namespace vigil::test {
 
 /// ../shared/data/real beside the checkout (read only; never copied into the project).
 inline std::string real_data_dir() { return VIGIL_REAL_DATA_DIR; }
 inline std::string real_data(const std::string& sub) { return real_data_dir() + "/" + sub; }
 inline std::string vigil_binary() { return VIGIL_BINARY; }
+
+/// The real LIDC-IDRI-0314 chest CT (96 slices) read through Vigil's reader.
+Volume read_real_chest_ct();
 
 /// A fresh, empty temporary folder removed when the object goes out of scope.
 class TempDir {

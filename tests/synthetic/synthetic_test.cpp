@@ -316,8 +316,7 @@ namespace vigil::synthetic {
 namespace {
 
 TEST(LesionInsertion, LesionsLandInTheRealScansLungsAndNothingElseChanges) {
-  const auto catalog = dicom::scan_catalog(test::real_data("lidc0314-chest-ct-nodule"));
-  const auto original = dicom::read_volume(catalog.studies.at(0).series.at(0)).volume;
+  const auto original = test::read_real_chest_ct();
   SynthConfig cfg;
   cfg.lesions_per_study = {3, 5};
   cfg.lesion_diameter_mm = {6, 16};
