@@ -6,6 +6,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/inspect_command.h"
+#include "cli/run_command.h"
 #include "cli/synth_command.h"
 #include "core/error.h"
 #include "core/version.h"
@@ -48,7 +49,7 @@ void add_geometry_options(CLI::App& cmd, GeometryPolicy& policy) {
 int main(int argc, char** argv) {
   CLI::App app{std::string("Vigil ") + vigil::kVersion + ": CT lesion detection pipeline and PACS node.\n" +
                vigil::kResearchUseNotice + "\nExit status: 0 ok, 1 some inputs failed, 2 usage, 3 input missing, " +
-               "4 nothing usable, 70 internal error."};
+               "4 nothing usable, 5 results not delivered to the PACS, 70 internal error."};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("vigil ") + vigil::kVersion);
 
@@ -59,6 +60,22 @@ int main(int argc, char** argv) {
   inspect_cmd->add_flag("--decode", inspect.decode, "Also read each volume and report its value range");
   inspect_cmd->add_option("--threads", inspect.threads, "Threads (0 = all cores)")->capture_default_str();
   add_geometry_options(*inspect_cmd, inspect.policy);
+
+  vigil::cli::RunArgs run;
+  CLI::App* run_cmd = app.add_subcommand("run", "Detect lesions in every CT study under PATH; write SR, SEG, key images, summary.json");
+  run_cmd->add_option("path", run.path, "File, folder (scanned recursively) or DICOMDIR")->required();
+  run_cmd->add_option("--out", run.out, "Output folder: one sub-folder per study (hashed Study UID)")->required();
+  run_cmd->add_option("--pacs", run.pacs, "Also C-STORE the results to AET@HOST:PORT");
+  run_cmd->add_option("--calling-ae", run.calling_ae, "Our AE title")->capture_default_str();
+  run_cmd->add_flag("--tls", run.tls, "Use TLS (BCP 195 profile) to the PACS");
+  run_cmd->add_option("--tls-ca", run.tls_ca, "PEM file of certificates the PACS's must chain to")->check(CLI::ExistingFile);
+  run_cmd->add_option("--tls-cert", run.tls_certificate, "Our PEM certificate (when the PACS asks for one)")->check(CLI::ExistingFile);
+  run_cmd->add_option("--tls-key", run.tls_private_key, "Our PEM private key")->check(CLI::ExistingFile);
+  run_cmd->add_option("--attempts", run.attempts, "Associations tried before giving up")->capture_default_str()->check(CLI::Range(1, 20));
+  run_cmd->add_option("--timeout", run.timeout_s, "Network timeout, seconds")->capture_default_str()->check(CLI::Range(1, 600));
+  run_cmd->add_flag("--json", run.json, "Print every study's summary as a JSON array on stdout");
+  run_cmd->add_option("--threads", run.threads, "Threads (0 = all cores)")->capture_default_str();
+  add_geometry_options(*run_cmd, run.policy);
 
   vigil::cli::SynthArgs synth;
   CLI::App* synth_cmd = app.add_subcommand("synth", "Generate synthetic chest CT studies with lesion ground truth");
@@ -90,6 +107,7 @@ int main(int argc, char** argv) {
   try {
     if (*inspect_cmd) return vigil::cli::run_inspect(inspect);
     if (*synth_cmd) return vigil::cli::run_synth(synth);
+    if (*run_cmd) return vigil::cli::run_batch(run);
     if (*devices_cmd) {
       namespace k = vigil::kernels;
       std::cout << "CUDA kernels built: " << (k::built_with_cuda() ? "yes" : "no") << "\n"

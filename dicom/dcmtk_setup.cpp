@@ -8,6 +8,7 @@
 #include <dcmtk/dcmjpls/djdecode.h>
 #include <dcmtk/oflog/oflog.h>
 
+#include <cstdlib>
 #include <mutex>
 
 namespace vigil::dicom {
@@ -15,7 +16,10 @@ namespace vigil::dicom {
 void ensure_dcmtk_ready() {
   static std::once_flag once;
   std::call_once(once, [] {
-    OFLog::configure(OFLogger::FATAL_LOG_LEVEL);
+    // DCMTK's own messages are off: Vigil reports every failure itself, naming the file. Set
+    // VIGIL_DCMTK_LOG=1 to see them while debugging.
+    const char* verbose = std::getenv("VIGIL_DCMTK_LOG");
+    OFLog::configure(verbose && *verbose == '1' ? OFLogger::WARN_LOG_LEVEL : OFLogger::FATAL_LOG_LEVEL);
     DJDecoderRegistration::registerCodecs();
     DJLSDecoderRegistration::registerCodecs();
     DcmRLEDecoderRegistration::registerCodecs();

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <new>
 
 #include "core/error.h"
 #include "dicom/dcmtk_setup.h"
@@ -125,6 +126,16 @@ InstanceHeader header_from_dataset(DcmItem& dataset, const std::string& path,
   h.study_instance_uid = get_string(dataset, DCM_StudyInstanceUID);
   h.series_instance_uid = get_string(dataset, DCM_SeriesInstanceUID);
   h.study_date = get_string(dataset, DCM_StudyDate);
+  h.study_time = get_string(dataset, DCM_StudyTime);
+  h.study_id = get_string(dataset, DCM_StudyID);
+  h.accession_number = get_string(dataset, DCM_AccessionNumber);
+  h.referring_physician_name = get_string(dataset, DCM_ReferringPhysicianName);
+  h.patient_birth_date = get_string(dataset, DCM_PatientBirthDate);
+  h.patient_sex = get_string(dataset, DCM_PatientSex);
+  h.frame_of_reference_uid = get_string(dataset, DCM_FrameOfReferenceUID);
+  OFString priority;  // inside Request Attributes Sequence (PS3.3 C.7.6.1)
+  if (dataset.findAndGetOFString(DCM_RequestedProcedurePriority, priority, 0, OFTrue).good())
+    h.requested_priority = priority.c_str();
   h.study_description = get_string(dataset, DCM_StudyDescription);
   h.series_description = get_string(dataset, DCM_SeriesDescription);
   h.modality = get_string(dataset, DCM_Modality);
@@ -150,8 +161,9 @@ InstanceHeader header_from_dataset(DcmItem& dataset, const std::string& path,
   return h;
 }
 
-InstanceHeader read_instance_header(const std::string& path) {
-  ensure_dcmtk_ready();
+namespace {
+
+InstanceHeader read_header_or_throw(const std::string& path) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) throw Error(ErrorCode::kIo, path + ": cannot read file: " + ec.message());
@@ -190,6 +202,19 @@ InstanceHeader read_instance_header(const std::string& path) {
   }
   throw Error(ErrorCode::kNotDicom, path + ": not a DICOM file (no DICM preamble, no parseable data set with a "
                                            "SOP identity)");
+}
+
+}  // namespace
+
+InstanceHeader read_instance_header(const std::string& path) {
+  ensure_dcmtk_ready();
+  try {
+    return read_header_or_throw(path);
+  } catch (const std::bad_alloc&) {
+    // A hostile element length can make DCMTK ask for gigabytes before it notices the file is
+    // shorter; on a memory-limited host that allocation fails. The file is bad, the process is not.
+    throw Error(ErrorCode::kCorruptDicom, path + ": declared element lengths exceed the memory available");
+  }
 }
 
 }  // namespace vigil::dicom

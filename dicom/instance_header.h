@@ -33,6 +33,14 @@ struct InstanceHeader {
   std::string study_instance_uid;
   std::string series_instance_uid;
   std::string study_date;
+  std::string study_time;
+  std::string study_id;
+  std::string accession_number;
+  std::string referring_physician_name;
+  std::string patient_birth_date;
+  std::string patient_sex;
+  std::string frame_of_reference_uid;
+  std::string requested_priority;  ///< Requested Procedure Priority when the scanner sent it
   std::string study_description;
   std::string series_description;
   std::string modality;

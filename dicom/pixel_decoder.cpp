@@ -8,6 +8,7 @@
 #include <dcmtk/dcmdata/dcxfer.h>
 
 #include <cstring>
+#include <new>
 #include <type_traits>
 #include <vector>
 
@@ -87,6 +88,15 @@ PixelDecoder::PixelDecoder(const InstanceHeader& header) : header_(header) {
     throw Error(ErrorCode::kUnsupportedImage,
                 path + ": Bits Allocated " + std::to_string(header_.bits_allocated) + " is not supported");
 
+  try {
+    load();
+  } catch (const std::bad_alloc&) {
+    throw Error(ErrorCode::kCorruptDicom, path + ": pixel data larger than the memory available");
+  }
+}
+
+void PixelDecoder::load() {
+  const std::string& path = header_.path;
   file_ = std::make_unique<DcmFileFormat>();
   const OFCondition status = file_->loadFile(path.c_str());
   if (status.bad()) throw Error(ErrorCode::kCorruptDicom, path + ": cannot read DICOM: " + status.text());
@@ -111,7 +121,17 @@ void PixelDecoder::decode_frame(std::uint32_t frame, double slope, double interc
   const std::string& path = header_.path;
   if (frame >= header_.number_of_frames)
     throw Error(ErrorCode::kInvalidArgument, path + ": frame " + std::to_string(frame) + " does not exist");
-  if (j2k_) return decode_j2k_frame(frame, slope, intercept, out);
+  try {
+    if (j2k_) return decode_j2k_frame(frame, slope, intercept, out);
+    decode_native_frame(frame, slope, intercept, out);
+  } catch (const std::bad_alloc&) {
+    throw Error(ErrorCode::kCorruptDicom, path + ": frame " + std::to_string(frame) +
+                                              " needs more memory than is available to decode");
+  }
+}
+
+void PixelDecoder::decode_native_frame(std::uint32_t frame, double slope, double intercept, float* out) {
+  const std::string& path = header_.path;
 
   DcmElement* element = nullptr;
   if (file_->getDataset()->findAndGetElement(DCM_PixelData, element).bad() || !element)

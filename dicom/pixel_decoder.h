@@ -28,6 +28,8 @@ class PixelDecoder {
   void decode_frame(std::uint32_t frame, double slope, double intercept, float* out);
 
  private:
+  void load();
+  void decode_native_frame(std::uint32_t frame, double slope, double intercept, float* out);
   void decode_j2k_frame(std::uint32_t frame, double slope, double intercept, float* out);
 
   InstanceHeader header_;
