@@ -1,30 +1,21 @@
 // `vigil inspect` as a user runs it: the real binary, its JSON keys and its exit statuses.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tests/support/command.h"
 #include "tests/support/test_paths.h"
 
 namespace {
 
-struct CommandResult {
-  int status;
-  std::string out;
-};
+using vigil::test::CommandResult;
 
-CommandResult run(const std::string& args) {
-  const std::string cmd = vigil::test::vigil_binary() + " " + args + " 2>/dev/null";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  char buffer[4096];
-  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+CommandResult run(const std::string& args) { return vigil::test::run_vigil(args); }
+
+}  // namespace
 
 TEST(InspectCli, JsonHasTheStableKeysAndGeometryFindingCodes) {
   const CommandResult r = run("inspect --json " + vigil::test::real_data("ge-head-ct-tilt-varspacing"));
@@ -98,5 +89,3 @@ TEST(InspectCli, ExitStatusesSayWhatHappened) {
   EXPECT_EQ(run("frobnicate").status, 2);
   EXPECT_EQ(run("--version").status, 0);
 }
-
-}  // namespace
