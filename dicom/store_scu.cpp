@@ -49,8 +49,7 @@ class Association {
     disable_nagle();
     if (pacs.tls.enabled) {
       auto tls = std::make_unique<DcmTLSSCU>();
-      if (tls->setTLSProfile(TSP_Profile_BCP195).bad())
-        throw Error(ErrorCode::kInvalidArgument, "TLS: the BCP 195 profile is not available");
+      tls_ = tls.get();
       if (!pacs.tls.certificate_pem.empty())
         tls->enableAuthentication(pacs.tls.private_key_pem.c_str(), pacs.tls.certificate_pem.c_str());
       if (!pacs.tls.trusted_ca_pem.empty()) tls->addTrustedCertFile(pacs.tls.trusted_ca_pem.c_str());
@@ -80,6 +79,8 @@ class Association {
   /// Empty on success, else why the association failed.
   std::string open() {
     OFCondition c = scu_->initNetwork();
+    // BCP 195 (current TLS versions and ciphers only); DCMTK accepts it only after initNetwork.
+    if (c.good() && tls_) c = tls_->setTLSProfile(TSP_Profile_BCP195);
     if (c.good()) c = scu_->negotiateAssociation();
     if (c.bad()) return c.text();
     return {};
@@ -92,6 +93,7 @@ class Association {
 
  private:
   std::unique_ptr<DcmSCU> scu_;  // a DcmTLSSCU when TLS is on
+  DcmTLSSCU* tls_ = nullptr;     // scu_ itself, when it is one
 };
 
 }  // namespace
