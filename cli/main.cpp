@@ -7,6 +7,7 @@
 #include "cli/exit_codes.h"
 #include "cli/inspect_command.h"
 #include "cli/run_command.h"
+#include "cli/serve_command.h"
 #include "cli/synth_command.h"
 #include "core/error.h"
 #include "core/version.h"
@@ -77,6 +78,34 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--threads", run.threads, "Threads (0 = all cores)")->capture_default_str();
   add_geometry_options(*run_cmd, run.policy);
 
+  vigil::cli::ServeArgs serve;
+  auto& node = serve.config;
+  CLI::App* serve_cmd = app.add_subcommand("serve", "DICOM node: receive studies, run the pipeline, deliver results (docs/node.md)");
+  serve_cmd->set_config("--config", "", "Config file (INI/TOML keys = these option names)");
+  serve_cmd->add_option("--aet", node.aet, "Our AE title")->capture_default_str();
+  serve_cmd->add_option("--port", node.port, "DICOM port")->capture_default_str()->check(CLI::Range(1, 65535));
+  serve_cmd->add_option("--storage", node.storage, "Folder for instances, results and the node database")->capture_default_str();
+  serve_cmd->add_option("--stable-age-s", node.stable_age_s, "A study is complete this long after its last instance")
+      ->capture_default_str()->check(CLI::Range(0.0, 86400.0));
+  serve_cmd->add_option("--result-dest", serve.result_destinations, "Send results to AET@HOST:PORT (repeatable)");
+  serve_cmd->add_option("--forward-dest", serve.forward_destinations, "Forward every received study to AET@HOST:PORT (repeatable)");
+  serve_cmd->add_option("--pipeline-modality", node.pipeline_modalities, "Modalities that run the pipeline")->capture_default_str();
+  serve_cmd->add_option("--allow-calling-ae", node.allowed_calling_aes, "Accept only these calling AE titles (repeatable)");
+  serve_cmd->add_flag("--listen-any-host", node.listen_any_host, "Accept associations from other hosts (default: loopback only)");
+  serve_cmd->add_option("--allow-host", node.allowed_hosts, "With --listen-any-host: only these peer addresses");
+  serve_cmd->add_option("--max-associations", node.max_associations, "Concurrent associations")->capture_default_str();
+  serve_cmd->add_option("--max-pdu", node.max_pdu, "Largest PDU we accept, bytes")->capture_default_str()->check(CLI::Range(4096, 131072));
+  serve_cmd->add_option("--late-instances", serve.late_policy, "ignore, or rerun the study and resend its results")
+      ->check(CLI::IsMember({"ignore", "rerun"}))->capture_default_str();
+  serve_cmd->add_option("--workers", node.workers, "Studies processed at once")->capture_default_str()->check(CLI::Range(1, 64));
+  serve_cmd->add_option("--max-attempts", node.max_attempts, "Processing attempts before a study is dead-lettered")->capture_default_str();
+  serve_cmd->add_option("--http-port", node.http_port, "/healthz and /metrics on 127.0.0.1 (0 = off)")->capture_default_str();
+
+  vigil::cli::StatusArgs status;
+  CLI::App* status_cmd = app.add_subcommand("status", "Show the node's queue");
+  status_cmd->add_option("--storage", status.storage, "The node's storage folder")->capture_default_str();
+  status_cmd->add_flag("--json", status.json, "JSON output");
+
   vigil::cli::SynthArgs synth;
   CLI::App* synth_cmd = app.add_subcommand("synth", "Generate synthetic chest CT studies with lesion ground truth");
   synth_cmd->add_option("--out", synth.out, "Output folder (one study_NNNN folder per study)")->required();
@@ -108,6 +137,8 @@ int main(int argc, char** argv) {
     if (*inspect_cmd) return vigil::cli::run_inspect(inspect);
     if (*synth_cmd) return vigil::cli::run_synth(synth);
     if (*run_cmd) return vigil::cli::run_batch(run);
+    if (*serve_cmd) return vigil::cli::run_serve(serve);
+    if (*status_cmd) return vigil::cli::run_status(status);
     if (*devices_cmd) {
       namespace k = vigil::kernels;
       std::cout << "CUDA kernels built: " << (k::built_with_cuda() ? "yes" : "no") << "\n"

@@ -1,0 +1,71 @@
+#include "cli/serve_command.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli/exit_codes.h"
+#include "core/uid_hash.h"
+#include "node/node_service.h"
+#include "node/node_store.h"
+
+namespace vigil::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_signal(int) { g_stop = true; }
+
+}  // namespace
+
+int run_serve(ServeArgs& args) {
+  for (const auto& d : args.result_destinations) args.config.result_destinations.push_back(dicom::parse_pacs_address(d));
+  for (const auto& d : args.forward_destinations) args.config.forward_destinations.push_back(dicom::parse_pacs_address(d));
+  args.config.late_policy = args.late_policy == "rerun" ? node::LatePolicy::kRerun : node::LatePolicy::kIgnore;
+  for (auto& d : args.config.result_destinations) d.calling_ae = args.config.aet;
+  for (auto& d : args.config.forward_destinations) d.calling_ae = args.config.aet;
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+  node::serve(args.config, g_stop);
+  return kExitOk;
+}
+
+int run_status(const StatusArgs& args) {
+  const std::string db = args.storage + "/node.db";
+  if (!std::filesystem::exists(db)) {
+    std::cerr << "vigil status: no node database at " << db << "\n";
+    return kExitInputMissing;
+  }
+  node::NodeStore store(db);
+  const auto studies = store.studies();
+  if (args.json) {
+    nlohmann::json j{{"states", store.state_counts()}, {"instances", store.instance_total()}};
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& s : studies)
+      list.push_back({{"study", hash_uid(s.study_uid)}, {"state", s.state}, {"instances", s.instances},
+                      {"attempts", s.attempts}, {"delivered", s.delivered}, {"deliveries", s.deliveries},
+                      {"error", s.error}});
+    j["studies"] = list;
+    std::cout << j.dump(2) << "\n";
+    return kExitOk;
+  }
+  for (const auto& [state, n] : store.state_counts()) std::printf("%-10s %lld\n", state.c_str(), static_cast<long long>(n));
+  std::printf("\n%-14s %-10s %9s %8s %10s  %s\n", "study", "state", "instances", "attempts", "delivered", "error");
+  for (const auto& s : studies)
+    std::printf("%-14s %-10s %9lld %8lld %4lld/%-5lld  %s\n", hash_uid(s.study_uid).c_str(), s.state.c_str(),
+                static_cast<long long>(s.instances), static_cast<long long>(s.attempts),
+                static_cast<long long>(s.delivered), static_cast<long long>(s.deliveries), s.error.c_str());
+  return kExitOk;
+}
+
+}  // namespace vigil::cli

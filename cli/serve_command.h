@@ -1,0 +1,27 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "node/node_config.h"
+
+namespace vigil::cli {
+
+struct ServeArgs {
+  node::NodeConfig config;
+  std::vector<std::string> result_destinations, forward_destinations;  ///< AET@HOST:PORT
+  std::string late_policy = "ignore";
+};
+
+/// Runs `vigil serve` until SIGTERM/SIGINT; returns the exit status.
+int run_serve(ServeArgs& args);
+
+struct StatusArgs {
+  std::string storage = "vigil-node";
+  bool json = false;
+};
+
+/// `vigil status`: the node's queue (from its database).
+int run_status(const StatusArgs& args);
+
+}  // namespace vigil::cli

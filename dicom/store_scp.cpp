@@ -1,0 +1,189 @@
+#include "dicom/store_scp.h"
+
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmnet/diutil.h>
+#include <dcmtk/dcmnet/scppool.h>
+#include <dcmtk/dcmnet/scpthrd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+
+#include "core/error.h"
+#include "dicom/dcmtk_setup.h"
+
+namespace vigil::dicom {
+namespace {
+
+// DCMTK's pool constructs workers itself (default constructor), so they reach the options and the
+// handler through this process-wide context: one StoreScp runs per process.
+struct Context {
+  const StoreScpOptions* options = nullptr;
+  StoreHandler* handler = nullptr;
+  std::atomic<std::uint64_t> counter{0};
+};
+Context g_context;
+
+bool is_loopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.rfind("127.", 0) == 0 ||
+         host == "::ffff:127.0.0.1";
+}
+
+// Host part of DCMTK's presentation address ("host:port" or just "host").
+std::string host_of(const char* address) {
+  std::string a = address ? address : "";
+  const auto colon = a.rfind(':');
+  if (colon != std::string::npos && a.find(':') == colon) a = a.substr(0, colon);
+  return a;
+}
+
+class Worker : public DcmThreadSCP {
+ protected:
+  OFBool checkCallingAETitleAccepted(const OFString& calling) override {
+    const auto& allowed = g_context.options->allowed_calling_aes;
+    summary_.calling_ae = calling.c_str();
+    if (allowed.empty() || std::find(allowed.begin(), allowed.end(), calling.c_str()) != allowed.end()) return OFTrue;
+    summary_.outcome = "rejected: calling AE title not allowed";
+    return OFFalse;
+  }
+
+  OFBool checkCallingHostAccepted(const OFString& name) override {
+    const StoreScpOptions& o = *g_context.options;
+    // The peer's IP address from the connection itself (DCMTK may pass an empty name here).
+    const std::string ip = getPeerIP().c_str();
+    const std::string host = ip.empty() ? std::string(name.c_str()) : ip;
+    summary_.peer_host = host;
+    bool ok = is_loopback(host);
+    if (!ok && !o.loopback_only)
+      ok = o.allowed_hosts.empty() ||
+           std::find(o.allowed_hosts.begin(), o.allowed_hosts.end(), host) != o.allowed_hosts.end();
+    if (!ok) summary_.outcome = "rejected: peer host not allowed";
+    return ok ? OFTrue : OFFalse;
+  }
+
+  void notifyAssociationRequest(const T_ASC_Parameters& params, DcmSCPActionType& action) override {
+    summary_ = {};
+    reported_ = false;
+    summary_.calling_ae = params.DULparams.callingAPTitle;
+    summary_.called_ae = params.DULparams.calledAPTitle;
+    summary_.peer_host = getPeerIP().c_str();
+    if (summary_.peer_host.empty()) summary_.peer_host = host_of(params.DULparams.callingPresentationAddress);
+    DcmThreadSCP::notifyAssociationRequest(params, action);
+  }
+
+  void notifyReleaseRequest() override {
+    summary_.outcome = "released";
+    DcmThreadSCP::notifyReleaseRequest();
+  }
+  void notifyAbortRequest() override {
+    summary_.outcome = "aborted by the peer";
+    DcmThreadSCP::notifyAbortRequest();
+  }
+
+  void notifyAssociationTermination() override {
+    if (summary_.outcome.empty()) summary_.outcome = "ended";
+    if (!reported_) g_context.handler->on_association(summary_);
+    reported_ = false;
+    summary_ = {};
+    DcmThreadSCP::notifyAssociationTermination();
+  }
+
+  void refuseAssociation(const DcmRefuseReasonType reason) override {
+    if (summary_.outcome.empty()) summary_.outcome = "rejected";
+    g_context.handler->on_association(summary_);
+    reported_ = true;  // termination follows; it must not report the same association again
+    DcmThreadSCP::refuseAssociation(reason);
+  }
+
+  OFCondition handleIncomingCommand(T_DIMSE_Message* message, const DcmPresentationContextInfo& info) override {
+    if (message->CommandField != DIMSE_C_STORE_RQ) return DcmThreadSCP::handleIncomingCommand(message, info);
+    T_DIMSE_C_StoreRQ& request = message->msg.CStoreRQ;
+    const StoreScpOptions& o = *g_context.options;
+    const std::string temp = o.temp_dir + "/" + std::to_string(::getpid()) + "-" +
+                             std::to_string(g_context.counter.fetch_add(1)) + ".part";
+    const OFCondition received = receiveSTORERequest(request, info.presentationContextID, temp.c_str());
+    if (received.bad()) {
+      // Aborted or broken mid-transfer: nothing half-stored survives.
+      std::error_code ec;
+      std::filesystem::remove(temp, ec);
+      ++summary_.refused;
+      summary_.outcome = std::string("transfer failed: ") + received.text();
+      return received;
+    }
+    IncomingInstance incoming{temp, request.AffectedSOPClassUID, request.AffectedSOPInstanceUID, summary_.calling_ae,
+                              summary_.peer_host};
+    std::uint16_t status = 0xA700;
+    try {
+      status = g_context.handler->on_instance(incoming);
+    } catch (const std::exception&) {
+      status = 0xA700;  // out of resources: the sender may retry
+    }
+    std::error_code ec;
+    if (status != 0) std::filesystem::remove(temp, ec);
+    (status == 0 || (status & 0xF000) == 0xB000) ? ++summary_.stored : ++summary_.refused;
+    return sendSTOREResponse(info.presentationContextID, request, status);
+  }
+
+ private:
+  AssociationSummary summary_;
+  bool reported_ = false;
+};
+
+OFList<OFString> accepted_transfer_syntaxes() {
+  OFList<OFString> ts;
+  for (const char* uid : {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax,
+                          UID_BigEndianExplicitTransferSyntax, UID_DeflatedExplicitVRLittleEndianTransferSyntax,
+                          UID_JPEGProcess14SV1TransferSyntax, UID_JPEGProcess14TransferSyntax,
+                          UID_JPEGProcess1TransferSyntax, UID_JPEGProcess2_4TransferSyntax,
+                          UID_JPEGLSLosslessTransferSyntax, UID_JPEGLSLossyTransferSyntax, UID_RLELosslessTransferSyntax,
+                          UID_JPEG2000LosslessOnlyTransferSyntax, UID_JPEG2000TransferSyntax})
+    ts.push_back(uid);
+  return ts;
+}
+
+}  // namespace
+
+struct StoreScp::Pool {
+  DcmSCPPool<Worker> pool;
+};
+
+StoreScp::StoreScp(StoreScpOptions options, StoreHandler& handler)
+    : options_(std::move(options)), handler_(handler), pool_(std::make_unique<Pool>()) {}
+
+StoreScp::~StoreScp() = default;
+
+void StoreScp::run() {
+  ensure_dcmtk_ready();
+  ::setenv("TCP_NODELAY", "1", 0);  // see store_scu.cpp: no Nagle stall on responses
+  std::filesystem::create_directories(options_.temp_dir);
+  g_context.options = &options_;
+  g_context.handler = &handler_;
+  DcmSCPConfig& config = pool_->pool.getConfig();
+  config.setAETitle(options_.aet.c_str());
+  config.setPort(options_.port);
+  config.setMaxReceivePDULength(options_.max_pdu);
+  config.setACSETimeout(options_.timeout_s);
+  config.setDIMSETimeout(options_.timeout_s);
+  config.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
+  // Wake up every second so stop() is noticed while idle.
+  config.setConnectionBlockingMode(DUL_NOBLOCK);
+  config.setConnectionTimeout(1);
+  config.setHostLookupEnabled(OFFalse);
+  const OFList<OFString> syntaxes = accepted_transfer_syntaxes();
+  for (int i = 0; i < numberOfDcmAllStorageSOPClassUIDs; ++i)
+    config.addPresentationContext(dcmAllStorageSOPClassUIDs[i], syntaxes);
+  OFList<OFString> verification;
+  verification.push_back(UID_LittleEndianExplicitTransferSyntax);
+  verification.push_back(UID_LittleEndianImplicitTransferSyntax);
+  config.addPresentationContext(UID_VerificationSOPClass, verification);
+  pool_->pool.setMaxThreads(static_cast<Uint16>(options_.max_associations));
+  const OFCondition c = pool_->pool.listen();
+  if (c.bad() && c != NET_EC_StopAfterConnectionTimeout && c != NET_EC_StopAfterAssociation)
+    throw Error(ErrorCode::kIo, "DICOM listener on port " + std::to_string(options_.port) + ": " + c.text());
+}
+
+void StoreScp::stop() { pool_->pool.stopAfterCurrentAssociations(); }
+
+}  // namespace vigil::dicom

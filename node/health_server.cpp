@@ -1,0 +1,53 @@
+#include "node/health_server.h"
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/error.h"
+#include "core/version.h"
+
+namespace vigil::node {
+
+std::string metrics_text(NodeStore& store) {
+  std::ostringstream out;
+  out << "# HELP vigil_instances_received_total DICOM instances stored by the node.\n"
+      << "# TYPE vigil_instances_received_total counter\n"
+      << "vigil_instances_received_total " << store.instance_total() << "\n"
+      << "# HELP vigil_studies Studies by lifecycle state.\n# TYPE vigil_studies gauge\n";
+  for (const auto& [state, n] : store.state_counts()) out << "vigil_studies{state=\"" << state << "\"} " << n << "\n";
+  out << "# HELP vigil_stage_seconds Pipeline stage durations.\n# TYPE vigil_stage_seconds summary\n";
+  for (const auto& [stage, total] : store.stage_totals()) {
+    out << "vigil_stage_seconds_sum{stage=\"" << stage << "\"} " << total.first << "\n";
+    out << "vigil_stage_seconds_count{stage=\"" << stage << "\"} " << total.second << "\n";
+  }
+  return out.str();
+}
+
+struct HealthServer::Impl {
+  NodeStore& store;
+  int port;
+  httplib::Server server;
+};
+
+HealthServer::HealthServer(NodeStore& store, int port) : impl_(new Impl{store, port, {}}) {
+  impl_->server.Get("/healthz", [this](const httplib::Request&, httplib::Response& response) {
+    nlohmann::json j{{"status", "ok"}, {"version", kVersion}, {"studies", impl_->store.state_counts()}};
+    response.set_content(j.dump(), "application/json");
+  });
+  impl_->server.Get("/metrics", [this](const httplib::Request&, httplib::Response& response) {
+    response.set_content(metrics_text(impl_->store), "text/plain; version=0.0.4");
+  });
+}
+
+HealthServer::~HealthServer() = default;
+
+void HealthServer::run() {
+  if (!impl_->server.listen("127.0.0.1", impl_->port))
+    throw Error(ErrorCode::kIo, "HTTP port " + std::to_string(impl_->port) + " on 127.0.0.1 cannot be bound");
+}
+
+void HealthServer::stop() { impl_->server.stop(); }
+
+}  // namespace vigil::node

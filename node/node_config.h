@@ -1,0 +1,38 @@
+#pragma once
+// Settings of `vigil serve` (flags or the CLI11 config file; see docs/node.md).
+
+#include <string>
+#include <vector>
+
+#include "dicom/store_scu.h"
+#include "node/node_store.h"
+
+namespace vigil::node {
+
+struct NodeConfig {
+  std::string aet = "VIGIL";
+  int port = 11112;
+  std::string storage = "vigil-node";      ///< instances, results, node.db, audit
+  double stable_age_s = 5;                  ///< a study is complete after this long without new instances
+  int max_associations = 20;
+  int max_pdu = 116794;
+  std::vector<std::string> allowed_calling_aes;  ///< empty: any
+  bool listen_any_host = false;             ///< accept associations from other hosts (default loopback only)
+  std::vector<std::string> allowed_hosts;
+  /// Routing: studies of these modalities run the lung pipeline; every study is forwarded to the
+  /// forward destinations; results go to the result destinations.
+  std::vector<std::string> pipeline_modalities{"CT"};
+  std::vector<dicom::PacsAddress> result_destinations;
+  std::vector<dicom::PacsAddress> forward_destinations;
+  LatePolicy late_policy = LatePolicy::kIgnore;
+  int workers = 1;
+  int max_attempts = 5;
+  double lease_s = 120;
+  int http_port = 0;                        ///< /healthz and /metrics on 127.0.0.1; 0 = off
+  unsigned send_timeout_s = 30;
+};
+
+/// "AET@HOST:PORT" of a destination, the form used in config files and the status output.
+std::string destination_name(const dicom::PacsAddress& address);
+
+}  // namespace vigil::node

@@ -1,0 +1,98 @@
+#include "node/node_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "core/error.h"
+#include "dicom/store_scp.h"
+#include "node/health_server.h"
+#include "node/node_store.h"
+#include "node/outbox.h"
+#include "node/receiver.h"
+#include "node/study_worker.h"
+
+namespace vigil::node {
+
+void serve(const NodeConfig& config, const std::atomic<bool>& stop) {
+  std::filesystem::create_directories(config.storage + "/incoming");
+  std::filesystem::create_directories(config.storage + "/instances");
+  std::filesystem::create_directories(config.storage + "/results");
+  NodeStore store(config.storage + "/node.db", config.max_attempts);
+  // A previous run's leases belong to nobody now: hand them back so the studies run again.
+  if (const int n = store.release_all_leases()) spdlog::info("resuming {} interrupted stud(ies)", n);
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(config.storage + "/incoming", ec))
+    std::filesystem::remove(e.path(), ec);  // partial transfers never got a success response
+
+  Receiver receiver(store, config);
+  dicom::StoreScpOptions scp;
+  scp.aet = config.aet;
+  scp.port = static_cast<std::uint16_t>(config.port);
+  scp.max_associations = static_cast<unsigned>(config.max_associations);
+  scp.max_pdu = static_cast<std::uint32_t>(config.max_pdu);
+  scp.allowed_calling_aes = config.allowed_calling_aes;
+  scp.loopback_only = !config.listen_any_host;
+  scp.allowed_hosts = config.allowed_hosts;
+  scp.temp_dir = config.storage + "/incoming";
+  dicom::StoreScp listener(scp, receiver);
+
+  std::atomic<bool> workers_stop{false};
+  std::thread scp_thread([&] {
+    try {
+      listener.run();
+    } catch (const std::exception& e) {
+      spdlog::critical("DICOM listener stopped: {}", e.what());
+      workers_stop = true;
+    }
+  });
+  std::thread tracker([&] {
+    while (!workers_stop) {
+      try {
+        const double now = now_s();
+        if (const int n = store.complete_stable_studies(config.stable_age_s, now)) spdlog::info("{} stud(ies) complete", n);
+        store.recover_expired_leases(now);
+      } catch (const std::exception& e) {
+        spdlog::error("tracker: {}", e.what());
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  });
+  std::vector<std::thread> workers;
+  for (int i = 0; i < std::max(1, config.workers); ++i)
+    workers.emplace_back([&, i] { StudyWorker(store, config, "worker-" + std::to_string(i)).run(workers_stop); });
+  Outbox outbox(store, config);
+  std::thread outbox_thread([&] { outbox.run(workers_stop); });
+  std::unique_ptr<HealthServer> health;
+  std::thread health_thread;
+  if (config.http_port > 0) {
+    health = std::make_unique<HealthServer>(store, config.http_port);
+    health_thread = std::thread([&] {
+      try {
+        health->run();
+      } catch (const std::exception& e) {
+        spdlog::error("{}", e.what());
+      }
+    });
+  }
+  spdlog::info("vigil serve: AE {} on port {} ({}), storage {}", config.aet, config.port,
+               config.listen_any_host ? "any host" : "loopback peers only", config.storage);
+
+  while (!stop && !workers_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  spdlog::info("stopping: no new associations; finishing current work");
+  listener.stop();
+  scp_thread.join();
+  workers_stop = true;
+  for (auto& w : workers) w.join();
+  outbox_thread.join();
+  tracker.join();
+  if (health) {
+    health->stop();
+    health_thread.join();
+  }
+  spdlog::info("stopped cleanly");
+}
+
+}  // namespace vigil::node

@@ -1,0 +1,76 @@
+#include "node/receiver.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "core/error.h"
+#include "core/uid_hash.h"
+#include "dicom/header_parser.h"
+
+namespace vigil::node {
+
+void fsync_path(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) throw Error(ErrorCode::kIo, path + ": cannot open to fsync");
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) throw Error(ErrorCode::kIo, path + ": fsync failed");
+}
+
+Receiver::Receiver(NodeStore& store, const NodeConfig& config) : store_(store), config_(config) {}
+
+std::uint16_t Receiver::on_instance(const dicom::IncomingInstance& in) {
+  dicom::InstanceHeader h;
+  try {
+    h = dicom::read_instance_header(in.temp_path);
+  } catch (const Error& e) {
+    spdlog::warn("refused instance from {}: unreadable data set ({})", in.calling_ae, e.code() == ErrorCode::kIo ? "io" : "corrupt");
+    return 0xC000;  // cannot understand
+  }
+  if (h.study_instance_uid.empty() || h.sop_instance_uid.empty()) {
+    spdlog::warn("refused instance from {}: no Study or SOP Instance UID", in.calling_ae);
+    return 0xC000;
+  }
+  if (h.sop_instance_uid != in.sop_instance_uid) {
+    spdlog::warn("refused instance {} from {}: data set UID differs from the request", hash_uid(in.sop_instance_uid),
+                 in.calling_ae);
+    return 0xC000;
+  }
+  const std::string folder = config_.storage + "/instances/" + hash_uid(h.study_instance_uid);
+  const std::string final_path = folder + "/" + h.sop_instance_uid + ".dcm";
+  std::error_code ec;
+  std::filesystem::create_directories(folder, ec);
+  if (ec) return 0xA700;
+  // Durable before success: data to disk, the name to the folder, then the database row.
+  fsync_path(in.temp_path);
+  const bool first_copy = !std::filesystem::exists(final_path);
+  if (first_copy) {
+    std::filesystem::rename(in.temp_path, final_path, ec);
+    if (ec) return 0xA700;
+    fsync_path(folder);
+  } else {
+    std::filesystem::remove(in.temp_path, ec);
+  }
+  ReceivedInstance r{h.sop_instance_uid, h.sop_class_uid, h.study_instance_uid, h.series_instance_uid, h.modality,
+                     final_path, static_cast<std::int64_t>(std::filesystem::file_size(final_path, ec)), in.calling_ae};
+  const bool recorded = store_.record_instance(r, config_.late_policy, now_s());
+  if (!recorded) spdlog::info("duplicate instance {} (study {}) kept as first received", hash_uid(h.sop_instance_uid),
+                              hash_uid(h.study_instance_uid));
+  return 0x0000;
+}
+
+void Receiver::on_association(const dicom::AssociationSummary& s) {
+  spdlog::info("association calling={} called={} peer={} stored={} refused={} outcome={}", s.calling_ae, s.called_ae,
+               s.peer_host, s.stored, s.refused, s.outcome);
+  try {
+    store_.audit("association", s.calling_ae, s.called_ae, s.peer_host, static_cast<std::int64_t>(s.stored),
+                 s.outcome + (s.refused ? " (" + std::to_string(s.refused) + " refused)" : ""), now_s());
+  } catch (const std::exception& e) {
+    spdlog::error("audit write failed: {}", e.what());
+  }
+}
+
+}  // namespace vigil::node
