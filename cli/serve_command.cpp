@@ -1,6 +1,7 @@
 #include "cli/serve_command.h"
 
 #include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -30,6 +31,8 @@ int run_serve(ServeArgs& args) {
   args.config.late_policy = args.late_policy == "rerun" ? node::LatePolicy::kRerun : node::LatePolicy::kIgnore;
   for (auto& d : args.config.result_destinations) d.calling_ae = args.config.aet;
   for (auto& d : args.config.forward_destinations) d.calling_ae = args.config.aet;
+  // Logs go to stderr (stdout stays for output a script reads); no patient identifiers in them.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("vigil"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
   struct sigaction action {};
   action.sa_handler = on_signal;

@@ -31,6 +31,12 @@ bool is_loopback(const std::string& host) {
          host == "::ffff:127.0.0.1";
 }
 
+std::string trimmed(const std::string& s) {
+  const auto first = s.find_first_not_of(' ');
+  if (first == std::string::npos) return {};
+  return s.substr(first, s.find_last_not_of(' ') - first + 1);
+}
+
 // Host part of DCMTK's presentation address ("host:port" or just "host").
 std::string host_of(const char* address) {
   std::string a = address ? address : "";
@@ -41,10 +47,11 @@ std::string host_of(const char* address) {
 
 class Worker : public DcmThreadSCP {
  protected:
-  OFBool checkCallingAETitleAccepted(const OFString& calling) override {
+  OFBool checkCallingAETitleAccepted(const OFString& calling_padded) override {
     const auto& allowed = g_context.options->allowed_calling_aes;
-    summary_.calling_ae = calling.c_str();
-    if (allowed.empty() || std::find(allowed.begin(), allowed.end(), calling.c_str()) != allowed.end()) return OFTrue;
+    const std::string calling = trimmed(calling_padded.c_str());  // AE titles arrive space-padded
+    summary_.calling_ae = calling;
+    if (allowed.empty() || std::find(allowed.begin(), allowed.end(), calling) != allowed.end()) return OFTrue;
     summary_.outcome = "rejected: calling AE title not allowed";
     return OFFalse;
   }
@@ -63,12 +70,11 @@ class Worker : public DcmThreadSCP {
     return ok ? OFTrue : OFFalse;
   }
 
+  // DCMTK calls this after the AE and host checks: keep what they recorded.
   void notifyAssociationRequest(const T_ASC_Parameters& params, DcmSCPActionType& action) override {
-    summary_ = {};
-    reported_ = false;
-    summary_.calling_ae = params.DULparams.callingAPTitle;
-    summary_.called_ae = params.DULparams.calledAPTitle;
-    summary_.peer_host = getPeerIP().c_str();
+    if (summary_.calling_ae.empty()) summary_.calling_ae = trimmed(params.DULparams.callingAPTitle);
+    summary_.called_ae = trimmed(params.DULparams.calledAPTitle);
+    if (summary_.peer_host.empty()) summary_.peer_host = getPeerIP().c_str();
     if (summary_.peer_host.empty()) summary_.peer_host = host_of(params.DULparams.callingPresentationAddress);
     DcmThreadSCP::notifyAssociationRequest(params, action);
   }
@@ -91,9 +97,10 @@ class Worker : public DcmThreadSCP {
   }
 
   void refuseAssociation(const DcmRefuseReasonType reason) override {
-    if (summary_.outcome.empty()) summary_.outcome = "rejected";
+    if (summary_.outcome.empty()) summary_.outcome = "rejected (DCMTK refuse reason " + std::to_string(reason) + ")";
     g_context.handler->on_association(summary_);
     reported_ = true;  // termination follows; it must not report the same association again
+    summary_ = {};
     DcmThreadSCP::refuseAssociation(reason);
   }
 
@@ -172,12 +179,21 @@ void StoreScp::run() {
   config.setConnectionTimeout(1);
   config.setHostLookupEnabled(OFFalse);
   const OFList<OFString> syntaxes = accepted_transfer_syntaxes();
-  for (int i = 0; i < numberOfDcmAllStorageSOPClassUIDs; ++i)
-    config.addPresentationContext(dcmAllStorageSOPClassUIDs[i], syntaxes);
   OFList<OFString> verification;
   verification.push_back(UID_LittleEndianExplicitTransferSyntax);
   verification.push_back(UID_LittleEndianImplicitTransferSyntax);
-  config.addPresentationContext(UID_VerificationSOPClass, verification);
+  OFCondition added = config.addPresentationContext(UID_VerificationSOPClass, verification);
+  // A DCMTK association profile holds at most 128 contexts: the storage classes storescu
+  // proposes (CT, MR, SR, SEG, SC, KOS, PET, ... the ones a PACS node meets), then as many of the
+  // remaining storage classes as fit.
+  std::vector<std::string> classes;
+  for (int i = 0; i < numberOfDcmLongSCUStorageSOPClassUIDs; ++i) classes.push_back(dcmLongSCUStorageSOPClassUIDs[i]);
+  for (int i = 0; i < numberOfDcmAllStorageSOPClassUIDs && classes.size() < 127; ++i)
+    if (std::find(classes.begin(), classes.end(), dcmAllStorageSOPClassUIDs[i]) == classes.end())
+      classes.push_back(dcmAllStorageSOPClassUIDs[i]);
+  for (std::size_t i = 0; i < classes.size() && added.good(); ++i)
+    added = config.addPresentationContext(classes[i].c_str(), syntaxes);
+  if (added.bad()) throw Error(ErrorCode::kInternal, std::string("DICOM listener configuration: ") + added.text());
   pool_->pool.setMaxThreads(static_cast<Uint16>(options_.max_associations));
   const OFCondition c = pool_->pool.listen();
   if (c.bad() && c != NET_EC_StopAfterConnectionTimeout && c != NET_EC_StopAfterAssociation)

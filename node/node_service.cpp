@@ -40,10 +40,12 @@ void serve(const NodeConfig& config, const std::atomic<bool>& stop) {
   dicom::StoreScp listener(scp, receiver);
 
   std::atomic<bool> workers_stop{false};
+  std::string listener_error;
   std::thread scp_thread([&] {
     try {
       listener.run();
     } catch (const std::exception& e) {
+      listener_error = e.what();
       spdlog::critical("DICOM listener stopped: {}", e.what());
       workers_stop = true;
     }
@@ -92,6 +94,7 @@ void serve(const NodeConfig& config, const std::atomic<bool>& stop) {
     health->stop();
     health_thread.join();
   }
+  if (!listener_error.empty()) throw Error(ErrorCode::kIo, listener_error);
   spdlog::info("stopped cleanly");
 }
 

@@ -31,7 +31,7 @@ int free_port() {
 
 Orthanc::Orthanc(const std::string& folder, const OrthancOptions& options) : folder_(folder), aet_(options.aet) {
   std::filesystem::create_directories(folder_ + "/storage");
-  dicom_port_ = free_port();
+  dicom_port_ = options.dicom_port > 0 ? options.dicom_port : free_port();
   http_port_ = free_port();
   while (http_port_ == dicom_port_) http_port_ = free_port();
   nlohmann::json config = {{"Name", "VigilTestPACS"},

@@ -13,6 +13,7 @@ namespace vigil::test {
 
 struct OrthancOptions {
   std::string aet = "ORTHANC";
+  int dicom_port = 0;  ///< 0: a free port
   bool check_called_aet = true;
   // DICOM TLS (Orthanc >= 1.9): PEM paths.
   std::string tls_certificate, tls_private_key, tls_trusted;

@@ -1,0 +1,269 @@
+// `vigil serve` as a real process, in a private network namespace with a real Orthanc as the
+// PACS: concurrent load, kill -9 at random moments, a destination outage, hostile senders.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+
+#include "node/sqlite_db.h"
+#include "tests/support/command.h"
+#include "tests/support/orthanc.h"
+#include "tests/support/test_paths.h"
+
+namespace {
+
+using nlohmann::json;
+using vigil::test::Orthanc;
+using vigil::test::TempDir;
+using Clock = std::chrono::steady_clock;
+
+// A `vigil serve` child process.
+class Node {
+ public:
+  Node(const std::string& storage, int port, const std::string& extra) : storage_(storage), port_(port) {
+    std::filesystem::create_directories(storage);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const std::string log = storage + "/serve.log";
+      if (!std::freopen(log.c_str(), "a", stderr)) std::_Exit(126);
+      const std::string cmd = vigil::test::vigil_binary() + " serve --storage " + storage + " --port " +
+                              std::to_string(port) + " --stable-age-s 1 " + extra;
+      ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
+      std::_Exit(127);
+    }
+    // Ready when it answers C-ECHO.
+    for (int i = 0; i < 100; ++i) {
+      if (vigil::test::run_command("echoscu -to 2 -aet SCANNER 127.0.0.1 " + std::to_string(port) + " -aec VIGIL >/dev/null 2>&1").status == 0)
+        return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ADD_FAILURE() << "vigil serve did not answer C-ECHO";
+  }
+  ~Node() {
+    if (pid_ > 0) kill(SIGKILL);
+  }
+  void kill(int signal) {
+    ::kill(pid_, signal);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    pid_ = -1;
+  }
+  int exit_status() const { return exit_status_; }
+  json status() const {
+    const auto r = vigil::test::run_command(vigil::test::vigil_binary() + " status --json --storage " + storage_ + " 2>/dev/null");
+    return r.status == 0 ? json::parse(r.out, nullptr, false) : json();
+  }
+  const std::string& storage() const { return storage_; }
+
+ private:
+  std::string storage_;
+  int port_;
+  pid_t pid_ = -1;
+  int exit_status_ = -1;
+};
+
+std::string synth_studies(const TempDir& dir, int studies, int slices, int seed) {
+  const std::string config = dir.file("synth.json");
+  std::ofstream(config) << R"({"lesions_per_study": [1, 2], "p_no_lesion": 0, "matrix": 128, "slices": [)" << slices
+                        << ", " << slices << R"(], "pixel_spacing_mm": [2.4, 2.6], "slice_thickness_mm": [2.5, 2.5]})";
+  EXPECT_EQ(vigil::test::run_vigil("synth --out " + dir.file("in") + " --studies " + std::to_string(studies) +
+                                   " --seed " + std::to_string(seed) + " --config " + config)
+                .status,
+            0);
+  return dir.file("in");
+}
+
+std::vector<std::string> study_folders(const std::string& input) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(input))
+    if (e.is_directory()) out.push_back(e.path().string() + "/dicom");
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+int storescu(const std::string& folder, int port, const std::string& calling = "SCANNER") {
+  return vigil::test::run_command("TCP_NODELAY=1 storescu -to 10 -aet " + calling + " -aec VIGIL 127.0.0.1 " +
+                                  std::to_string(port) + " +sd +r +sp '*.dcm' " + folder + " >/dev/null 2>&1")
+      .status;
+}
+
+bool wait_until(const std::function<bool()>& done, std::chrono::seconds limit) {
+  const auto deadline = Clock::now() + limit;
+  while (Clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  return done();
+}
+
+bool all_done(const json& status, std::size_t studies) {
+  if (!status.is_object() || status["studies"].size() != studies) return false;
+  for (const auto& s : status["studies"])
+    if (s["state"] != "done") return false;
+  return true;
+}
+
+// Bytes of the data set after the File Meta group (the meta header is rewritten by each writer).
+std::string dataset_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (all.size() < 144) return all;
+  std::uint32_t group_length = 0;
+  std::memcpy(&group_length, all.data() + 140, 4);  // (0002,0000) UL value after preamble, DICM, tag, VR, length
+  return all.substr(144 + group_length);
+}
+
+std::size_t orthanc_sr_count(const Orthanc& pacs) {
+  std::size_t n = 0;
+  for (const auto& id : pacs.get_json("/instances")) {
+    const json tags = pacs.get_json("/instances/" + id.get<std::string>() + "/simplified-tags");
+    n += tags["SOPClassUID"] == "1.2.840.10008.5.1.4.1.1.88.34";
+  }
+  return n;
+}
+
+TEST(Node, TwentyConcurrentSendersTwoThousandInstancesEachStudyOnceResultsInOrthanc) {
+  TempDir dir("node-load");
+  const std::string input = synth_studies(dir, 20, 100, 61);
+  Orthanc pacs(dir.file("orthanc"));
+  ASSERT_TRUE(pacs.ok());
+  const int port = vigil::test::free_port();
+  Node node(dir.file("node"), port, "--workers 2 --result-dest ORTHANC@127.0.0.1:" + std::to_string(pacs.dicom_port()));
+  const auto folders = study_folders(input);
+  ASSERT_EQ(folders.size(), 20u);
+  std::vector<std::thread> senders;
+  std::vector<int> codes(folders.size(), -1);
+  const auto start = Clock::now();
+  for (std::size_t i = 0; i < folders.size(); ++i) senders.emplace_back([&, i] { codes[i] = storescu(folders[i], port); });
+  for (auto& t : senders) t.join();
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  for (int c : codes) EXPECT_EQ(c, 0);
+  std::printf("received 2000 instances from 20 concurrent associations in %.2f s (%.0f instances/s, fsync on)\n",
+              seconds, 2000 / seconds);
+
+  ASSERT_TRUE(wait_until([&] { return all_done(node.status(), 20); }, std::chrono::seconds(420)))
+      << node.status().dump(2);
+  const json status = node.status();
+  EXPECT_EQ(status["instances"], 2000);
+  for (const auto& s : status["studies"]) {
+    EXPECT_EQ(s["instances"], 100);
+    EXPECT_EQ(s["attempts"], 1) << "processed once";
+    EXPECT_EQ(s["delivered"], s["deliveries"]);
+  }
+  // Every instance on disk with the bytes that were sent.
+  std::map<std::string, std::string> sent;
+  for (const auto& folder : folders)
+    for (const auto& e : std::filesystem::directory_iterator(folder)) {
+      const auto r = vigil::test::run_command("dcmdump +P SOPInstanceUID -q '" + e.path().string() + "'");
+      const auto open = r.out.find('['), close = r.out.find(']');
+      sent[r.out.substr(open + 1, close - open - 1)] = e.path().string();
+    }
+  std::size_t stored = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir.file("node/instances"))) {
+    if (!e.is_regular_file()) continue;
+    const std::string uid = e.path().stem().string();
+    ASSERT_TRUE(sent.count(uid)) << uid;
+    EXPECT_EQ(dataset_bytes(e.path().string()), dataset_bytes(sent[uid])) << uid;
+    ++stored;
+  }
+  EXPECT_EQ(stored, 2000u);
+  EXPECT_EQ(orthanc_sr_count(pacs), 20u) << "one SR per study at the PACS";
+  node.kill(SIGTERM);
+  EXPECT_EQ(node.exit_status(), 0) << "SIGTERM ends the node cleanly";
+}
+
+TEST(Node, Kill9AtRandomMomentsLosesNothingAndDuplicatesNothing) {
+  TempDir dir("node-crash");
+  const std::string input = synth_studies(dir, 4, 30, 62);
+  const auto folders = study_folders(input);
+  Orthanc pacs(dir.file("orthanc"));
+  ASSERT_TRUE(pacs.ok());
+  const int port = vigil::test::free_port();
+  const std::string args = "--result-dest ORTHANC@127.0.0.1:" + std::to_string(pacs.dicom_port());
+  std::mt19937 rng(std::random_device{}());
+  std::uniform_int_distribution<int> delay_ms(100, 4000);
+  for (int trial = 0; trial < 10; ++trial) {
+    Node node(dir.file("node"), port, args);
+    // Senders keep (re)sending every study while the node is killed at a random moment: during
+    // receiving, processing or exporting, depending on the draw.
+    std::thread sender([&] {
+      for (const auto& f : folders) storescu(f, port);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
+    node.kill(SIGKILL);
+    sender.join();
+  }
+  // Final run: every study's instances sent once more (a real modality resends what failed).
+  Node node(dir.file("node"), port, args);
+  for (const auto& f : folders) EXPECT_EQ(storescu(f, port), 0);
+  ASSERT_TRUE(wait_until([&] { return all_done(node.status(), 4); }, std::chrono::seconds(180))) << node.status().dump(2);
+  const json status = node.status();
+  EXPECT_EQ(status["instances"], 120) << "no instance lost, none counted twice";
+  for (const auto& s : status["studies"]) EXPECT_EQ(s["instances"], 30);
+  EXPECT_EQ(orthanc_sr_count(pacs), 4u) << "no duplicate SR at the PACS";
+}
+
+TEST(Node, ResultsReachAPacsThatWasDownDuringExport) {
+  TempDir dir("node-outage");
+  const std::string input = synth_studies(dir, 1, 30, 63);
+  const int pacs_port = vigil::test::free_port();
+  const int port = vigil::test::free_port();
+  Node node(dir.file("node"), port, "--result-dest ORTHANC@127.0.0.1:" + std::to_string(pacs_port));
+  ASSERT_EQ(storescu(study_folders(input).front(), port), 0);
+  // Processed, then stuck exporting while the PACS is down.
+  ASSERT_TRUE(wait_until([&] {
+    const json s = node.status();
+    return s.is_object() && s["studies"].size() == 1 && s["studies"][0]["state"] == "exporting";
+  }, std::chrono::seconds(120)));
+  std::this_thread::sleep_for(std::chrono::seconds(5));
+  EXPECT_EQ(node.status()["studies"][0]["state"], "exporting");
+  vigil::test::OrthancOptions options;
+  options.dicom_port = pacs_port;
+  Orthanc pacs(dir.file("orthanc"), options);
+  ASSERT_TRUE(pacs.ok());
+  ASSERT_TRUE(wait_until([&] { return all_done(node.status(), 1); }, std::chrono::seconds(90)));
+  EXPECT_EQ(orthanc_sr_count(pacs), 1u);
+}
+
+TEST(Node, HostileSendersAreRefusedAndTheNodeKeepsServing) {
+  TempDir dir("node-hostile");
+  const std::string input = synth_studies(dir, 1, 20, 64);
+  const int port = vigil::test::free_port();
+  Node node(dir.file("node"), port, "--allow-calling-ae SCANNER");
+  const std::string folder = study_folders(input).front();
+  EXPECT_NE(storescu(folder, port, "INTRUDER"), 0) << "unknown calling AE: association rejected";
+  // An instance of a SOP class no storage SCP offers: no presentation context.
+  const std::string odd = dir.file("odd.dcm");
+  const std::string first = (*std::filesystem::directory_iterator(folder)).path().string();
+  ASSERT_EQ(vigil::test::run_command("cp '" + first + "' '" + odd + "' && dcmodify -nb -m SOPClassUID=1.2.3.4.5.6 '" + odd +
+                                     "' >/dev/null 2>&1")
+                .status,
+            0);
+  EXPECT_NE(storescu(odd, port), 0);
+  // A transfer cut off mid-way: storescu killed while sending.
+  vigil::test::run_command("timeout -s KILL 0.3 sh -c \"TCP_NODELAY=1 storescu -aet SCANNER -aec VIGIL 127.0.0.1 " +
+                           std::to_string(port) + " +sd +r +sp '*.dcm' " + folder + "\" >/dev/null 2>&1");
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  EXPECT_TRUE(std::filesystem::is_empty(dir.file("node/incoming"))) << "nothing half-stored";
+  // Still serving: the whole study arrives and is processed.
+  EXPECT_EQ(storescu(folder, port), 0);
+  ASSERT_TRUE(wait_until([&] { return all_done(node.status(), 1); }, std::chrono::seconds(120))) << node.status().dump(2);
+  EXPECT_EQ(node.status()["instances"], 20);
+  // The audit trail recorded the refused association with the peer's address.
+  vigil::node::Database db(dir.file("node/node.db"));
+  vigil::node::Statement audit(db.handle(), "SELECT peer, detail FROM audit WHERE calling_ae = 'INTRUDER'");
+  ASSERT_TRUE(audit.step()) << "the refused association is in the audit trail";
+  EXPECT_EQ(audit.text(0), "127.0.0.1");
+  EXPECT_NE(audit.text(1).find("rejected"), std::string::npos) << audit.text(1);
+}
+
+}  // namespace
