@@ -52,6 +52,10 @@ int main(int argc, char** argv) {
                vigil::kResearchUseNotice + "\nExit status: 0 ok, 1 some inputs failed, 2 usage, 3 input missing, " +
                "4 nothing usable, 5 results not delivered to the PACS, 70 internal error."};
   app.require_subcommand(1);
+  // CLI11 reads config files at the top level only: `vigil serve --config FILE` falls through to
+  // this option, and the file's [serve] section holds serve's options (docs/node.md).
+  app.set_config("--config", "", "Config file (INI/TOML): a [serve] section with serve's option names");
+  app.fallthrough();
   app.set_version_flag("--version", std::string("vigil ") + vigil::kVersion);
 
   vigil::cli::InspectArgs inspect;
@@ -81,7 +85,6 @@ int main(int argc, char** argv) {
   vigil::cli::ServeArgs serve;
   auto& node = serve.config;
   CLI::App* serve_cmd = app.add_subcommand("serve", "DICOM node: receive studies, run the pipeline, deliver results (docs/node.md)");
-  serve_cmd->set_config("--config", "", "Config file (INI/TOML keys = these option names)");
   serve_cmd->add_option("--aet", node.aet, "Our AE title")->capture_default_str();
   serve_cmd->add_option("--port", node.port, "DICOM port")->capture_default_str()->check(CLI::Range(1, 65535));
   serve_cmd->add_option("--storage", node.storage, "Folder for instances, results and the node database")->capture_default_str();

@@ -81,6 +81,8 @@ void serve(const NodeConfig& config, const std::atomic<bool>& stop) {
   }
   spdlog::info("vigil serve: AE {} on port {} ({}), storage {}", config.aet, config.port,
                config.listen_any_host ? "any host" : "loopback peers only", config.storage);
+  for (const auto& d : config.result_destinations) spdlog::info("results go to {}", destination_name(d));
+  for (const auto& d : config.forward_destinations) spdlog::info("studies are forwarded to {}", destination_name(d));
 
   while (!stop && !workers_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   spdlog::info("stopping: no new associations; finishing current work");

@@ -15,61 +15,17 @@
 
 #include "node/sqlite_db.h"
 #include "tests/support/command.h"
+#include "tests/support/node_process.h"
 #include "tests/support/orthanc.h"
 #include "tests/support/test_paths.h"
 
 namespace {
 
 using nlohmann::json;
+using vigil::test::Node;
 using vigil::test::Orthanc;
 using vigil::test::TempDir;
 using Clock = std::chrono::steady_clock;
-
-// A `vigil serve` child process.
-class Node {
- public:
-  Node(const std::string& storage, int port, const std::string& extra) : storage_(storage), port_(port) {
-    std::filesystem::create_directories(storage);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      const std::string log = storage + "/serve.log";
-      if (!std::freopen(log.c_str(), "a", stderr)) std::_Exit(126);
-      const std::string cmd = vigil::test::vigil_binary() + " serve --storage " + storage + " --port " +
-                              std::to_string(port) + " --stable-age-s 1 " + extra;
-      ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
-      std::_Exit(127);
-    }
-    // Ready when it answers C-ECHO.
-    for (int i = 0; i < 100; ++i) {
-      if (vigil::test::run_command("echoscu -to 2 -aet SCANNER 127.0.0.1 " + std::to_string(port) + " -aec VIGIL >/dev/null 2>&1").status == 0)
-        return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    ADD_FAILURE() << "vigil serve did not answer C-ECHO";
-  }
-  ~Node() {
-    if (pid_ > 0) kill(SIGKILL);
-  }
-  void kill(int signal) {
-    ::kill(pid_, signal);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    pid_ = -1;
-  }
-  int exit_status() const { return exit_status_; }
-  json status() const {
-    const auto r = vigil::test::run_command(vigil::test::vigil_binary() + " status --json --storage " + storage_ + " 2>/dev/null");
-    return r.status == 0 ? json::parse(r.out, nullptr, false) : json();
-  }
-  const std::string& storage() const { return storage_; }
-
- private:
-  std::string storage_;
-  int port_;
-  pid_t pid_ = -1;
-  int exit_status_ = -1;
-};
 
 std::string synth_studies(const TempDir& dir, int studies, int slices, int seed) {
   const std::string config = dir.file("synth.json");
@@ -212,12 +168,15 @@ TEST(Node, Kill9AtRandomMomentsLosesNothingAndDuplicatesNothing) {
   EXPECT_EQ(orthanc_sr_count(pacs), 4u) << "no duplicate SR at the PACS";
 }
 
-TEST(Node, ResultsReachAPacsThatWasDownDuringExport) {
+TEST(Node, ResultsAndForwardedStudyReachAPacsThatWasDownDuringExport) {
   TempDir dir("node-outage");
   const std::string input = synth_studies(dir, 1, 30, 63);
   const int pacs_port = vigil::test::free_port();
   const int port = vigil::test::free_port();
-  Node node(dir.file("node"), port, "--result-dest ORTHANC@127.0.0.1:" + std::to_string(pacs_port));
+  // Routing from a config file (CLI11 INI): results and the original study to the same PACS.
+  const std::string pacs = "ORTHANC@127.0.0.1:" + std::to_string(pacs_port);
+  std::ofstream(dir.file("node.ini")) << "[serve]\nresult-dest=" << pacs << "\nforward-dest=" << pacs << "\n";
+  Node node(dir.file("node"), port, "--config " + dir.file("node.ini"));
   ASSERT_EQ(storescu(study_folders(input).front(), port), 0);
   // Processed, then stuck exporting while the PACS is down.
   ASSERT_TRUE(wait_until([&] {
@@ -228,10 +187,13 @@ TEST(Node, ResultsReachAPacsThatWasDownDuringExport) {
   EXPECT_EQ(node.status()["studies"][0]["state"], "exporting");
   vigil::test::OrthancOptions options;
   options.dicom_port = pacs_port;
-  Orthanc pacs(dir.file("orthanc"), options);
-  ASSERT_TRUE(pacs.ok());
+  Orthanc orthanc(dir.file("orthanc"), options);
+  ASSERT_TRUE(orthanc.ok());
   ASSERT_TRUE(wait_until([&] { return all_done(node.status(), 1); }, std::chrono::seconds(90)));
-  EXPECT_EQ(orthanc_sr_count(pacs), 1u);
+  EXPECT_EQ(orthanc_sr_count(orthanc), 1u);
+  const json study = node.status()["studies"][0];
+  EXPECT_EQ(orthanc.get_json("/instances").size(), study["deliveries"].get<std::size_t>());
+  EXPECT_GE(study["deliveries"].get<int>(), 30 + 1) << "30 originals forwarded + the SR (+ SEG and key images when there are findings)";
 }
 
 TEST(Node, HostileSendersAreRefusedAndTheNodeKeepsServing) {
