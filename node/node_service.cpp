@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "dicom/header_parser.h"
 #include "dicom/store_scp.h"
 #include "node/health_server.h"
 #include "node/node_store.h"
@@ -26,6 +27,24 @@ void serve(const NodeConfig& config, const std::atomic<bool>& stop) {
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(config.storage + "/incoming", ec))
     std::filesystem::remove(e.path(), ec);  // partial transfers never got a success response
+
+  // An instance renamed into place whose row never committed (crash between the two; no success
+  // response was sent for it) is recorded now rather than left invisible on disk.
+  int recovered = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(config.storage + "/instances", ec)) {
+    if (!e.is_regular_file() || e.path().extension() != ".dcm") continue;
+    if (store.has_instance(e.path().stem().string())) continue;
+    try {
+      const auto h = dicom::read_instance_header(e.path().string());
+      store.record_instance({h.sop_instance_uid, h.sop_class_uid, h.study_instance_uid, h.series_instance_uid,
+                             h.modality, e.path().string(), static_cast<std::int64_t>(e.file_size()), ""},
+                            config.late_policy, now_s());
+      ++recovered;
+    } catch (const std::exception& x) {
+      spdlog::error("stored file {} unreadable at start-up: {}", e.path().filename().string(), x.what());
+    }
+  }
+  if (recovered) spdlog::warn("recorded {} instance(s) found on disk but missing from the database", recovered);
 
   Receiver receiver(store, config);
   dicom::StoreScpOptions scp;

@@ -208,6 +208,13 @@ std::vector<std::string> NodeStore::instance_paths(const std::string& study_uid)
   return out;
 }
 
+bool NodeStore::has_instance(const std::string& sop_instance_uid) {
+  std::lock_guard<std::mutex> lock(db_.mutex());
+  Statement s(db_.handle(), "SELECT 1 FROM instances WHERE sop_instance_uid = ?");
+  s.bind(1, sop_instance_uid);
+  return s.step();
+}
+
 std::vector<StudyRow> NodeStore::studies() {
   std::lock_guard<std::mutex> lock(db_.mutex());
   Statement s(db_.handle(),

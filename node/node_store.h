@@ -65,6 +65,7 @@ class NodeStore : public JobQueue {
   int finish_delivered_studies(double now);
 
   std::vector<std::string> instance_paths(const std::string& study_uid);
+  bool has_instance(const std::string& sop_instance_uid);
   std::vector<StudyRow> studies();
   std::map<std::string, std::int64_t> state_counts();
   std::int64_t instance_total();

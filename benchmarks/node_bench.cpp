@@ -1,0 +1,135 @@
+// Receive throughput of `vigil serve` (fsync + rename + database row before each response) against
+// DCMTK's storescp and Orthanc with the same storescu load in the same run, and the latency from
+// the last instance received to the SR stored in the PACS for a 512x512x300 CT, by stage.
+// Every server listens on all interfaces, so run it in a private network namespace:
+//
+//   tests/support/private_network.sh build/bin/vigil_node_bench
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "tests/support/command.h"
+#include "tests/support/node_process.h"
+#include "tests/support/orthanc.h"
+#include "tests/support/test_paths.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+double send_seconds(const std::string& folder, int port, const std::string& called) {
+  const auto start = Clock::now();
+  const auto r = vigil::test::run_command("TCP_NODELAY=1 storescu -aet SCANNER -aec " + called + " 127.0.0.1 " +
+                                          std::to_string(port) + " +sd +r +sp '*.dcm' " + folder + " >/dev/null 2>&1");
+  const double s = seconds_since(start);
+  return r.status == 0 ? s : -1;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+pid_t start_storescp(const std::string& out, int port) {
+  std::filesystem::create_directories(out);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setenv("TCP_NODELAY", "1", 1);
+    if (!std::freopen("/dev/null", "w", stderr)) std::_Exit(126);
+    ::execlp("storescp", "storescp", "-od", out.c_str(), std::to_string(port).c_str(), static_cast<char*>(nullptr));
+    std::_Exit(127);
+  }
+  for (int i = 0; i < 50; ++i) {
+    if (vigil::test::run_command("echoscu 127.0.0.1 " + std::to_string(port) + " >/dev/null 2>&1").status == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return pid;
+}
+
+}  // namespace
+
+int main() {
+  std::setvbuf(stdout, nullptr, _IONBF, 0);  // children are forked: nothing buffered to duplicate
+  vigil::test::TempDir dir("node-bench");
+  std::ofstream(dir.file("synth.json")) << R"({"lesions_per_study": [3, 3], "p_no_lesion": 0, "slices": [300, 300]})";
+  if (vigil::test::run_vigil("synth --out " + dir.file("in") + " --studies 1 --seed 88 --config " + dir.file("synth.json")).status)
+    return std::fprintf(stderr, "synth failed\n"), 1;
+  const std::string study = dir.file("in/study_0000/dicom");
+  const int n = 300, reps = 3;
+  std::printf("load: storescu, one association, %d instances of 512x512 CT (%.0f MB)\n", n,
+              n * 512.0 * 512 * 2 / 1e6);
+
+  std::vector<double> vigil_s, storescp_s, orthanc_s;
+  for (int r = 0; r < reps; ++r) {
+    {
+      const int port = vigil::test::free_port();
+      vigil::test::Node node(dir.file("vigil-" + std::to_string(r)), port, "--pipeline-modality NONE");
+      vigil_s.push_back(send_seconds(study, port, "VIGIL"));
+      node.kill(SIGTERM);
+    }
+    {
+      const int port = vigil::test::free_port();
+      const pid_t scp = start_storescp(dir.file("storescp-" + std::to_string(r)), port);
+      storescp_s.push_back(send_seconds(study, port, "STORESCP"));
+      ::kill(scp, SIGTERM);
+      ::waitpid(scp, nullptr, 0);
+    }
+    {
+      vigil::test::Orthanc orthanc(dir.file("orthanc-" + std::to_string(r)));
+      orthanc_s.push_back(send_seconds(study, orthanc.dicom_port(), "ORTHANC"));
+    }
+  }
+  const double v = median(vigil_s), s = median(storescp_s), o = median(orthanc_s);
+  std::printf("vigil serve (fsync on)  %6.2f s  %6.0f instances/s\n", v, n / v);
+  std::printf("DCMTK storescp          %6.2f s  %6.0f instances/s\n", s, n / s);
+  std::printf("Orthanc 1.10            %6.2f s  %6.0f instances/s\n", o, n / o);
+  std::printf("ratio throughput vigil/storescp: %.3f (target >= 1)\n", s / v);
+  std::printf("ratio throughput vigil/Orthanc:  %.3f\n", o / v);
+
+  // Latency: last instance received -> SR stored in Orthanc, minus the stable-age wait.
+  vigil::test::Orthanc pacs(dir.file("orthanc-latency"));
+  const int port = vigil::test::free_port();
+  vigil::test::Node node(dir.file("vigil-latency"), port,
+                         "--result-dest ORTHANC@127.0.0.1:" + std::to_string(pacs.dicom_port()));
+  if (send_seconds(study, port, "VIGIL") < 0) return std::fprintf(stderr, "send failed\n"), 1;
+  const auto received = Clock::now();
+  double sr_at = -1;
+  while (seconds_since(received) < 600) {
+    bool found = false;
+    for (const auto& id : pacs.get_json("/instances"))
+      if (pacs.get_json("/instances/" + id.get<std::string>() + "/simplified-tags")["SOPClassUID"] ==
+          "1.2.840.10008.5.1.4.1.1.88.34")
+        found = true;
+    if (found) {
+      sr_at = seconds_since(received);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::printf("\nlatency, last instance -> SR in Orthanc: %.2f s (includes the 1 s stable age + up to 0.2 s tracker tick)\n",
+              sr_at);
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir.file("vigil-latency/results")))
+    if (e.path().filename() == "summary.json") {
+      std::ifstream in(e.path());
+      const auto summary = nlohmann::json::parse(in);
+      double total = 0;
+      for (const auto& [stage, secs] : summary["timings_s"].items()) {
+        std::printf("  %-12s %6.2f s\n", stage.c_str(), secs.get<double>());
+        total += secs.get<double>();
+      }
+      std::printf("  %-12s %6.2f s (export to the PACS, queueing and the stable-age wait)\n", "other",
+                  sr_at - total);
+    }
+  return 0;
+}
