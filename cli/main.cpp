@@ -79,6 +79,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--attempts", run.attempts, "Associations tried before giving up")->capture_default_str()->check(CLI::Range(1, 20));
   run_cmd->add_option("--timeout", run.timeout_s, "Network timeout, seconds")->capture_default_str()->check(CLI::Range(1, 600));
   run_cmd->add_flag("--json", run.json, "Print every study's summary as a JSON array on stdout");
+  run_cmd->add_option("--worklist", run.worklist, "Also add the studies to the worklist kept in this folder (node.db)");
   run_cmd->add_option("--threads", run.threads, "Threads (0 = all cores)")->capture_default_str();
   add_geometry_options(*run_cmd, run.policy);
 
@@ -102,12 +103,19 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"ignore", "rerun"}))->capture_default_str();
   serve_cmd->add_option("--workers", node.workers, "Studies processed at once")->capture_default_str()->check(CLI::Range(1, 64));
   serve_cmd->add_option("--max-attempts", node.max_attempts, "Processing attempts before a study is dead-lettered")->capture_default_str();
-  serve_cmd->add_option("--http-port", node.http_port, "/healthz and /metrics on 127.0.0.1 (0 = off)")->capture_default_str();
+  serve_cmd->add_option("--http-port", node.http_port, "/healthz, /metrics, worklist API and page on 127.0.0.1 (0 = off)")
+      ->capture_default_str();
+  serve_cmd->add_option("--api-token", node.api_token, "Bearer token of the worklist API (API and page off without one)");
 
   vigil::cli::StatusArgs status;
   CLI::App* status_cmd = app.add_subcommand("status", "Show the node's queue");
   status_cmd->add_option("--storage", status.storage, "The node's storage folder")->capture_default_str();
   status_cmd->add_flag("--json", status.json, "JSON output");
+
+  vigil::cli::WorklistArgs worklist;
+  CLI::App* worklist_cmd = app.add_subcommand("worklist", "Print the ranked worklist");
+  worklist_cmd->add_option("--storage", worklist.storage, "The node's storage folder (or vigil run --worklist's)")->capture_default_str();
+  worklist_cmd->add_flag("--json", worklist.json, "JSON output");
 
   vigil::cli::SynthArgs synth;
   CLI::App* synth_cmd = app.add_subcommand("synth", "Generate synthetic chest CT studies with lesion ground truth");
@@ -142,6 +150,7 @@ int main(int argc, char** argv) {
     if (*run_cmd) return vigil::cli::run_batch(run);
     if (*serve_cmd) return vigil::cli::run_serve(serve);
     if (*status_cmd) return vigil::cli::run_status(status);
+    if (*worklist_cmd) return vigil::cli::run_worklist(worklist);
     if (*devices_cmd) {
       namespace k = vigil::kernels;
       std::cout << "CUDA kernels built: " << (k::built_with_cuda() ? "yes" : "no") << "\n"

@@ -13,6 +13,8 @@
 #include "core/uid_hash.h"
 #include "core/version.h"
 #include "dicom/catalog.h"
+#include "node/node_store.h"
+#include "node/worklist_store.h"
 #include "pipeline/study_runner.h"
 #include "pipeline/summary_json.h"
 
@@ -76,12 +78,19 @@ int run_batch(const RunArgs& args) {
               << catalog.skipped.size() << " skipped)\n";
     return kExitNothingUsable;
   }
+  std::unique_ptr<node::WorklistStore> worklist;
+  if (!args.worklist.empty()) {
+    std::filesystem::create_directories(args.worklist);
+    worklist = std::make_unique<node::WorklistStore>(args.worklist + "/node.db");
+  }
   std::vector<pipeline::StudyOutcome> outcomes;
   const std::size_t total = catalog.studies.size();
   for (std::size_t i = 0; i < total; ++i) {
     const auto& study = catalog.studies[i];
     progress(i, total, "study " + hash_uid(study.study_instance_uid));
     outcomes.push_back(pipeline::run_study(study, args.out, options));
+    if (worklist && outcomes.back().succeeded())
+      worklist->upsert(pipeline::summary_json(outcomes.back()), outcomes.back().folder, "CT", node::now_s());
   }
   progress(total, total, "done");
   if (::isatty(STDERR_FILENO)) std::fputc('\n', stderr);

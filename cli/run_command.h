@@ -16,6 +16,7 @@ struct RunArgs {
   int attempts = 3;
   unsigned timeout_s = 30;
   bool json = false;
+  std::string worklist;      ///< folder whose node.db keeps the worklist; empty = none
   unsigned threads = 0;
   dicom::GeometryPolicy policy;
 };

@@ -15,6 +15,7 @@
 #include "core/uid_hash.h"
 #include "node/node_service.h"
 #include "node/node_store.h"
+#include "node/worklist_store.h"
 
 namespace vigil::cli {
 namespace {
@@ -68,6 +69,29 @@ int run_status(const StatusArgs& args) {
     std::printf("%-14s %-10s %9lld %8lld %4lld/%-5lld  %s\n", hash_uid(s.study_uid).c_str(), s.state.c_str(),
                 static_cast<long long>(s.instances), static_cast<long long>(s.attempts),
                 static_cast<long long>(s.delivered), static_cast<long long>(s.deliveries), s.error.c_str());
+  return kExitOk;
+}
+
+int run_worklist(const WorklistArgs& args) {
+  const std::string db = args.storage + "/node.db";
+  if (!std::filesystem::exists(db)) {
+    std::cerr << "vigil worklist: no worklist database at " << db << "\n";
+    return kExitInputMissing;
+  }
+  node::WorklistStore store(db);
+  const nlohmann::json list = store.list({}, node::now_s());
+  if (args.json) {
+    std::cout << nlohmann::json{{"studies", list}}.dump(2) << "\n";
+    return kExitOk;
+  }
+  std::printf("%-3s %8s %-8s %-8s %8s %9s %-10s %s\n", "#", "priority", "fhir", "category", "findings", "waiting", "state", "study");
+  int rank = 0;
+  for (const auto& s : list)
+    std::printf("%-3d %8.1f %-8s %-8s %8zu %8.1fh %-10s %s\n", ++rank, s["priority"].get<double>(),
+                s["fhir_priority"].get<std::string>().c_str(), s["category"].get<std::string>().c_str(),
+                s["finding_count"].get<std::size_t>(), s["waiting_s"].get<double>() / 3600,
+                s["state"].get<std::string>().c_str(), hash_uid(s["study_instance_uid"].get<std::string>()).c_str());
+  std::printf("Findings are algorithm output for review, not diagnoses.\n");
   return kExitOk;
 }
 

@@ -24,4 +24,12 @@ struct StatusArgs {
 /// `vigil status`: the node's queue (from its database).
 int run_status(const StatusArgs& args);
 
+struct WorklistArgs {
+  std::string storage = "vigil-node";
+  bool json = false;
+};
+
+/// `vigil worklist`: the ranked worklist.
+int run_worklist(const WorklistArgs& args);
+
 }  // namespace vigil::cli

@@ -50,4 +50,6 @@ void HealthServer::run() {
 
 void HealthServer::stop() { impl_->server.stop(); }
 
+void HealthServer::add_routes(const std::function<void(httplib::Server&)>& install) { install(impl_->server); }
+
 }  // namespace vigil::node

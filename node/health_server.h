@@ -1,10 +1,15 @@
 #pragma once
 // /healthz and /metrics (Prometheus text format) on 127.0.0.1 only.
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "node/node_store.h"
+
+namespace httplib {
+class Server;
+}
 
 namespace vigil::node {
 
@@ -19,6 +24,8 @@ class HealthServer {
   /// Serves until stop(); throws vigil::Error(kIo) when the port cannot be bound.
   void run();
   void stop();
+  /// Lets another component (the worklist API) register its routes before run().
+  void add_routes(const std::function<void(httplib::Server&)>& install);
 
  private:
   struct Impl;

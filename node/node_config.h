@@ -28,7 +28,8 @@ struct NodeConfig {
   int workers = 1;
   int max_attempts = 5;
   double lease_s = 120;
-  int http_port = 0;                        ///< /healthz and /metrics on 127.0.0.1; 0 = off
+  int http_port = 0;                        ///< /healthz, /metrics, worklist API and page on 127.0.0.1; 0 = off
+  std::string api_token;                    ///< bearer token of the worklist API; empty = API off
   unsigned send_timeout_s = 30;
 };
 

@@ -14,6 +14,8 @@
 #include "node/outbox.h"
 #include "node/receiver.h"
 #include "node/study_worker.h"
+#include "node/worklist_api.h"
+#include "node/worklist_store.h"
 
 namespace vigil::node {
 
@@ -81,15 +83,21 @@ void serve(const NodeConfig& config, const std::atomic<bool>& stop) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
   });
+  std::unique_ptr<WorklistStore> worklist;
+  if (!config.api_token.empty()) worklist = std::make_unique<WorklistStore>(config.storage + "/node.db");
   std::vector<std::thread> workers;
   for (int i = 0; i < std::max(1, config.workers); ++i)
-    workers.emplace_back([&, i] { StudyWorker(store, config, "worker-" + std::to_string(i)).run(workers_stop); });
+    workers.emplace_back([&, i] {
+      StudyWorker(store, config, "worker-" + std::to_string(i), worklist.get()).run(workers_stop);
+    });
   Outbox outbox(store, config);
   std::thread outbox_thread([&] { outbox.run(workers_stop); });
   std::unique_ptr<HealthServer> health;
   std::thread health_thread;
   if (config.http_port > 0) {
     health = std::make_unique<HealthServer>(store, config.http_port);
+    if (worklist)
+      health->add_routes([&](httplib::Server& server) { add_worklist_routes(server, *worklist, config.api_token); });
     health_thread = std::thread([&] {
       try {
         health->run();

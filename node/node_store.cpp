@@ -208,6 +208,13 @@ std::vector<std::string> NodeStore::instance_paths(const std::string& study_uid)
   return out;
 }
 
+double NodeStore::first_received_at(const std::string& study_uid) {
+  std::lock_guard<std::mutex> lock(db_.mutex());
+  Statement s(db_.handle(), "SELECT first_received_at FROM studies WHERE study_uid = ?");
+  s.bind(1, study_uid);
+  return s.step() ? s.real(0) : 0.0;
+}
+
 bool NodeStore::has_instance(const std::string& sop_instance_uid) {
   std::lock_guard<std::mutex> lock(db_.mutex());
   Statement s(db_.handle(), "SELECT 1 FROM instances WHERE sop_instance_uid = ?");

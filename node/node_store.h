@@ -66,6 +66,8 @@ class NodeStore : public JobQueue {
 
   std::vector<std::string> instance_paths(const std::string& study_uid);
   bool has_instance(const std::string& sop_instance_uid);
+  /// When the study's first instance arrived (0 when unknown).
+  double first_received_at(const std::string& study_uid);
   std::vector<StudyRow> studies();
   std::map<std::string, std::int64_t> state_counts();
   std::int64_t instance_total();

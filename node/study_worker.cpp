@@ -11,11 +11,12 @@
 #include "dicom/catalog.h"
 #include "dicom/header_parser.h"
 #include "pipeline/study_runner.h"
+#include "pipeline/summary_json.h"
 
 namespace vigil::node {
 
-StudyWorker::StudyWorker(NodeStore& store, const NodeConfig& config, std::string name)
-    : store_(store), config_(config), name_(std::move(name)) {}
+StudyWorker::StudyWorker(NodeStore& store, const NodeConfig& config, std::string name, WorklistStore* worklist)
+    : store_(store), config_(config), name_(std::move(name)), worklist_(worklist) {}
 
 ProcessedStudy StudyWorker::process(const Job& job) {
   std::vector<dicom::InstanceHeader> headers;
@@ -38,6 +39,9 @@ ProcessedStudy StudyWorker::process(const Job& job) {
     for (const auto& t : outcome.timings) store_.record_timing(job.study_uid, t.stage, t.seconds);
     if (!outcome.succeeded()) throw Error(ErrorCode::kUnsupportedImage, outcome.error);
     result.result_folder = outcome.folder;
+    if (worklist_)
+      worklist_->upsert(pipeline::summary_json(outcome), outcome.folder, study.series.front().modality,
+                        store_.first_received_at(job.study_uid));
     for (const auto& destination : config_.result_destinations)
       for (const auto& file : outcome.dicom_files) result.deliveries.push_back({file, destination_name(destination), "result"});
     spdlog::info("study {} processed by {}: {} finding(s)", hash_uid(job.study_uid), name_, outcome.findings.size());

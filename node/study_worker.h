@@ -7,12 +7,14 @@
 
 #include "node/node_config.h"
 #include "node/node_store.h"
+#include "node/worklist_store.h"
 
 namespace vigil::node {
 
 class StudyWorker {
  public:
-  StudyWorker(NodeStore& store, const NodeConfig& config, std::string name);
+  /// `worklist` may be null (no worklist kept).
+  StudyWorker(NodeStore& store, const NodeConfig& config, std::string name, WorklistStore* worklist = nullptr);
   /// Processes jobs until `stop` is set; finishes the current one first.
   void run(const std::atomic<bool>& stop);
   /// One job if one is due; returns false when the queue had nothing.
@@ -23,6 +25,7 @@ class StudyWorker {
   NodeStore& store_;
   const NodeConfig& config_;
   std::string name_;
+  WorklistStore* worklist_;
 };
 
 }  // namespace vigil::node

@@ -1,6 +1,7 @@
 // `vigil serve` as a real process, in a private network namespace with a real Orthanc as the
 // PACS: concurrent load, kill -9 at random moments, a destination outage, hostile senders.
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -93,7 +94,10 @@ TEST(Node, TwentyConcurrentSendersTwoThousandInstancesEachStudyOnceResultsInOrth
   Orthanc pacs(dir.file("orthanc"));
   ASSERT_TRUE(pacs.ok());
   const int port = vigil::test::free_port();
-  Node node(dir.file("node"), port, "--workers 2 --result-dest ORTHANC@127.0.0.1:" + std::to_string(pacs.dicom_port()));
+  const int http_port = vigil::test::free_port();
+  Node node(dir.file("node"), port, "--workers 2 --http-port " + std::to_string(http_port) +
+                                        " --api-token t0ken --result-dest ORTHANC@127.0.0.1:" +
+                                        std::to_string(pacs.dicom_port()));
   const auto folders = study_folders(input);
   ASSERT_EQ(folders.size(), 20u);
   std::vector<std::thread> senders;
@@ -133,6 +137,12 @@ TEST(Node, TwentyConcurrentSendersTwoThousandInstancesEachStudyOnceResultsInOrth
   }
   EXPECT_EQ(stored, 2000u);
   EXPECT_EQ(orthanc_sr_count(pacs), 20u) << "one SR per study at the PACS";
+  // The node's HTTP side: health, metrics and the worklist of what it processed.
+  httplib::Client http("127.0.0.1", http_port);
+  EXPECT_EQ(json::parse(http.Get("/healthz")->body)["status"], "ok");
+  EXPECT_NE(http.Get("/metrics")->body.find("vigil_instances_received_total 2000"), std::string::npos);
+  http.set_bearer_token_auth("t0ken");
+  EXPECT_EQ(json::parse(http.Get("/api/worklist")->body)["studies"].size(), 20u);
   node.kill(SIGTERM);
   EXPECT_EQ(node.exit_status(), 0) << "SIGTERM ends the node cleanly";
 }
