@@ -13,7 +13,7 @@ apt_packages=(
   libdcmtk-dev dcmtk libinsighttoolkit5-dev libfftw3-dev uuid-dev libgdcm-dev libgdcm-tools libopenjp2-7-dev
   libopencv-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev libssl-dev
   nlohmann-json3-dev libspdlog-dev libcpp-httplib-dev
-  orthanc dicom3tools pixelmed-apps dcm2niix openssl iproute2 util-linux
+  orthanc dicom3tools pixelmed-apps dcm2niix openssl iproute2 util-linux chromium chromium-driver
 )
 missing=()
 for p in "${apt_packages[@]}"; do

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -218,6 +219,19 @@ TEST_F(WorklistApi, BoundedLoad) {
               threads * per_thread, seconds, threads * per_thread / seconds,
               latencies_ms[latencies_ms.size() * 99 / 100]);
   for (int f : failures) EXPECT_EQ(f, 0);
+}
+
+TEST_F(WorklistApi, HeadlessChromiumShowsTheOrderAndRecordsAnAcceptClick) {
+  std::filesystem::create_directories(VIGIL_TEST_ARTIFACTS);
+  const std::string screenshot = std::string(VIGIL_TEST_ARTIFACTS) + "/worklist-page.png";
+  const auto r = vigil::test::run_command(vigil::test::python() + " " + VIGIL_TESTS_DIR + "/node/browser_check.py " +
+                                          std::to_string(port_) + " s3cret " + screenshot + " 2>&1");
+  ASSERT_EQ(r.status, 0) << r.out;
+  const json result = json::parse(r.out.substr(r.out.find('{')));
+  EXPECT_EQ(result["page_order"], result["api_order"]) << "the page shows the API's ranking";
+  EXPECT_NE(result["banner"].get<std::string>().find("Research use only"), std::string::npos);
+  EXPECT_EQ(result["decision"], "accepted") << "the click reached the API";
+  EXPECT_TRUE(std::filesystem::file_size(screenshot) > 1000) << screenshot;
 }
 
 TEST_F(WorklistApi, CommandLineListsTheSameOrder) {
