@@ -105,6 +105,15 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--max-attempts", node.max_attempts, "Processing attempts before a study is dead-lettered")->capture_default_str();
   serve_cmd->add_option("--http-port", node.http_port, "/healthz, /metrics, worklist API and page on 127.0.0.1 (0 = off)")
       ->capture_default_str();
+  serve_cmd->add_option("--tls-port", node.tls_port, "Also accept DICOM over TLS on this port (0 = off)")->capture_default_str();
+  serve_cmd->add_option("--tls-cert", node.tls_certificate, "Our PEM certificate (TLS port)");
+  serve_cmd->add_option("--tls-key", node.tls_private_key, "Our PEM private key (TLS port)");
+  serve_cmd->add_option("--tls-ca", node.tls_trusted_ca, "PEM certificates that senders' certificates must chain to");
+  serve_cmd->add_flag("--tls-require-client-cert", node.tls_require_client_certificate, "Refuse TLS senders without a trusted certificate");
+  serve_cmd->add_flag("--dest-tls", node.destination_tls.enabled, "Use TLS to every destination");
+  serve_cmd->add_option("--dest-tls-ca", node.destination_tls.trusted_ca_pem, "PEM certificates destinations must chain to");
+  serve_cmd->add_option("--dest-tls-cert", node.destination_tls.certificate_pem, "Our PEM certificate towards destinations");
+  serve_cmd->add_option("--dest-tls-key", node.destination_tls.private_key_pem, "Our PEM private key towards destinations");
   serve_cmd->add_option("--api-token", node.api_token, "Bearer token of the worklist API (API and page off without one)");
 
   vigil::cli::StatusArgs status;

@@ -30,8 +30,11 @@ int run_serve(ServeArgs& args) {
   for (const auto& d : args.result_destinations) args.config.result_destinations.push_back(dicom::parse_pacs_address(d));
   for (const auto& d : args.forward_destinations) args.config.forward_destinations.push_back(dicom::parse_pacs_address(d));
   args.config.late_policy = args.late_policy == "rerun" ? node::LatePolicy::kRerun : node::LatePolicy::kIgnore;
-  for (auto& d : args.config.result_destinations) d.calling_ae = args.config.aet;
-  for (auto& d : args.config.forward_destinations) d.calling_ae = args.config.aet;
+  for (auto* list : {&args.config.result_destinations, &args.config.forward_destinations})
+    for (auto& d : *list) {
+      d.calling_ae = args.config.aet;
+      d.tls = args.config.destination_tls;
+    }
   // Logs go to stderr (stdout stays for output a script reads); no patient identifiers in them.
   spdlog::set_default_logger(spdlog::stderr_color_mt("vigil"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");

@@ -4,12 +4,14 @@
 #include <dcmtk/dcmnet/diutil.h>
 #include <dcmtk/dcmnet/scppool.h>
 #include <dcmtk/dcmnet/scpthrd.h>
+#include <dcmtk/dcmtls/tlslayer.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 
 #include "core/error.h"
 #include "dicom/dcmtk_setup.h"
@@ -45,7 +47,8 @@ std::string host_of(const char* address) {
   return a;
 }
 
-class Worker : public DcmThreadSCP {
+template <typename Base>
+class Worker : public Base {
  protected:
   OFBool checkCallingAETitleAccepted(const OFString& calling_padded) override {
     const auto& allowed = g_context.options->allowed_calling_aes;
@@ -59,7 +62,7 @@ class Worker : public DcmThreadSCP {
   OFBool checkCallingHostAccepted(const OFString& name) override {
     const StoreScpOptions& o = *g_context.options;
     // The peer's IP address from the connection itself (DCMTK may pass an empty name here).
-    const std::string ip = getPeerIP().c_str();
+    const std::string ip = this->getPeerIP().c_str();
     const std::string host = ip.empty() ? std::string(name.c_str()) : ip;
     summary_.peer_host = host;
     bool ok = is_loopback(host);
@@ -74,18 +77,18 @@ class Worker : public DcmThreadSCP {
   void notifyAssociationRequest(const T_ASC_Parameters& params, DcmSCPActionType& action) override {
     if (summary_.calling_ae.empty()) summary_.calling_ae = trimmed(params.DULparams.callingAPTitle);
     summary_.called_ae = trimmed(params.DULparams.calledAPTitle);
-    if (summary_.peer_host.empty()) summary_.peer_host = getPeerIP().c_str();
+    if (summary_.peer_host.empty()) summary_.peer_host = this->getPeerIP().c_str();
     if (summary_.peer_host.empty()) summary_.peer_host = host_of(params.DULparams.callingPresentationAddress);
-    DcmThreadSCP::notifyAssociationRequest(params, action);
+    Base::notifyAssociationRequest(params, action);
   }
 
   void notifyReleaseRequest() override {
     summary_.outcome = "released";
-    DcmThreadSCP::notifyReleaseRequest();
+    Base::notifyReleaseRequest();
   }
   void notifyAbortRequest() override {
     summary_.outcome = "aborted by the peer";
-    DcmThreadSCP::notifyAbortRequest();
+    Base::notifyAbortRequest();
   }
 
   void notifyAssociationTermination() override {
@@ -93,7 +96,7 @@ class Worker : public DcmThreadSCP {
     if (!reported_) g_context.handler->on_association(summary_);
     reported_ = false;
     summary_ = {};
-    DcmThreadSCP::notifyAssociationTermination();
+    Base::notifyAssociationTermination();
   }
 
   void refuseAssociation(const DcmRefuseReasonType reason) override {
@@ -101,16 +104,16 @@ class Worker : public DcmThreadSCP {
     g_context.handler->on_association(summary_);
     reported_ = true;  // termination follows; it must not report the same association again
     summary_ = {};
-    DcmThreadSCP::refuseAssociation(reason);
+    Base::refuseAssociation(reason);
   }
 
   OFCondition handleIncomingCommand(T_DIMSE_Message* message, const DcmPresentationContextInfo& info) override {
-    if (message->CommandField != DIMSE_C_STORE_RQ) return DcmThreadSCP::handleIncomingCommand(message, info);
+    if (message->CommandField != DIMSE_C_STORE_RQ) return Base::handleIncomingCommand(message, info);
     T_DIMSE_C_StoreRQ& request = message->msg.CStoreRQ;
     const StoreScpOptions& o = *g_context.options;
     const std::string temp = o.temp_dir + "/" + std::to_string(::getpid()) + "-" +
                              std::to_string(g_context.counter.fetch_add(1)) + ".part";
-    const OFCondition received = receiveSTORERequest(request, info.presentationContextID, temp.c_str());
+    const OFCondition received = this->receiveSTORERequest(request, info.presentationContextID, temp.c_str());
     if (received.bad()) {
       // Aborted or broken mid-transfer: nothing half-stored survives.
       std::error_code ec;
@@ -130,7 +133,7 @@ class Worker : public DcmThreadSCP {
     std::error_code ec;
     if (status != 0) std::filesystem::remove(temp, ec);
     (status == 0 || (status & 0xF000) == 0xB000) ? ++summary_.stored : ++summary_.refused;
-    return sendSTOREResponse(info.presentationContextID, request, status);
+    return this->sendSTOREResponse(info.presentationContextID, request, status);
   }
 
  private:
@@ -150,29 +153,23 @@ OFList<OFString> accepted_transfer_syntaxes() {
   return ts;
 }
 
+void configure(DcmSCPConfig& config, const StoreScpOptions& o, std::uint16_t port);
+
 }  // namespace
 
 struct StoreScp::Pool {
-  DcmSCPPool<Worker> pool;
+  DcmSCPPool<Worker<DcmThreadSCP>> pool;
+  std::atomic<bool> stop{false};
 };
 
-StoreScp::StoreScp(StoreScpOptions options, StoreHandler& handler)
-    : options_(std::move(options)), handler_(handler), pool_(std::make_unique<Pool>()) {}
+namespace {
 
-StoreScp::~StoreScp() = default;
-
-void StoreScp::run() {
-  ensure_dcmtk_ready();
-  ::setenv("TCP_NODELAY", "1", 0);  // see store_scu.cpp: no Nagle stall on responses
-  std::filesystem::create_directories(options_.temp_dir);
-  g_context.options = &options_;
-  g_context.handler = &handler_;
-  DcmSCPConfig& config = pool_->pool.getConfig();
-  config.setAETitle(options_.aet.c_str());
-  config.setPort(options_.port);
-  config.setMaxReceivePDULength(options_.max_pdu);
-  config.setACSETimeout(options_.timeout_s);
-  config.setDIMSETimeout(options_.timeout_s);
+void configure(DcmSCPConfig& config, const StoreScpOptions& o, std::uint16_t port) {
+  config.setAETitle(o.aet.c_str());
+  config.setPort(port);
+  config.setMaxReceivePDULength(o.max_pdu);
+  config.setACSETimeout(o.timeout_s);
+  config.setDIMSETimeout(o.timeout_s);
   config.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
   // Wake up every second so stop() is noticed while idle.
   config.setConnectionBlockingMode(DUL_NOBLOCK);
@@ -194,12 +191,90 @@ void StoreScp::run() {
   for (std::size_t i = 0; i < classes.size() && added.good(); ++i)
     added = config.addPresentationContext(classes[i].c_str(), syntaxes);
   if (added.bad()) throw Error(ErrorCode::kInternal, std::string("DICOM listener configuration: ") + added.text());
+}
+
+// TLS associations: DCMTK 3.6.7's SCP pool and DcmSCP::listen() have no TLS hook, so this loop
+// accepts them itself (ASC_receiveAssociation with the secure layer, as storescp --tls does) and
+// hands each to a worker: one TLS association at a time.
+void run_tls(const StoreScpOptions& o, const std::atomic<bool>& stop) {
+  DcmTLSTransportLayer layer(NET_ACCEPTOR, nullptr, OFTrue);
+  auto require = [](const OFCondition& c, const std::string& what) {
+    if (c.bad()) throw Error(ErrorCode::kInvalidArgument, "TLS listener: " + what + ": " + c.text());
+  };
+  require(layer.setTLSProfile(TSP_Profile_BCP195), "profile");
+  require(layer.activateCipherSuites(), "cipher suites");
+  require(layer.setPrivateKeyFile(o.tls_private_key.c_str(), DCF_Filetype_PEM), "private key " + o.tls_private_key);
+  require(layer.setCertificateFile(o.tls_certificate.c_str(), DCF_Filetype_PEM), "certificate " + o.tls_certificate);
+  if (!layer.checkPrivateKeyMatchesCertificate())
+    throw Error(ErrorCode::kInvalidArgument, "TLS listener: private key does not match the certificate");
+  if (!o.tls_trusted_ca.empty())
+    require(layer.addTrustedCertificateFile(o.tls_trusted_ca.c_str(), DCF_Filetype_PEM), "trusted " + o.tls_trusted_ca);
+  layer.setCertificateVerification(o.tls_require_client_certificate ? DCV_requireCertificate : DCV_checkCertificate);
+
+  T_ASC_Network* network = nullptr;
+  require(ASC_initializeNetwork(NET_ACCEPTOR, o.tls_port, static_cast<int>(o.timeout_s), &network), "network");
+  const OFCondition attached = ASC_setTransportLayer(network, &layer, 0);
+  if (attached.bad()) {
+    ASC_dropNetwork(&network);
+    require(attached, "transport layer");
+  }
+  while (!stop) {
+    if (!ASC_associationWaiting(network, 1)) continue;
+    T_ASC_Association* association = nullptr;
+    const OFCondition received = ASC_receiveAssociation(network, &association, static_cast<long>(o.max_pdu), nullptr,
+                                                        nullptr, OFTrue, DUL_NOBLOCK, static_cast<int>(o.timeout_s));
+    if (received.bad()) {
+      // A failed handshake (no or untrusted certificate, plain TCP): nothing to serve.
+      if (association) {
+        ASC_dropAssociation(association);
+        ASC_destroyAssociation(&association);
+      }
+      continue;
+    }
+    Worker<DcmThreadSCP> worker;
+    configure(worker.getConfig(), o, o.tls_port);
+    worker.run(association);  // takes the association over and ends it
+  }
+  ASC_dropNetwork(&network);
+}
+
+}  // namespace
+
+StoreScp::StoreScp(StoreScpOptions options, StoreHandler& handler)
+    : options_(std::move(options)), handler_(handler), pool_(std::make_unique<Pool>()) {}
+
+StoreScp::~StoreScp() = default;
+
+void StoreScp::run() {
+  ensure_dcmtk_ready();
+  ::setenv("TCP_NODELAY", "1", 0);  // see store_scu.cpp: no Nagle stall on responses
+  std::filesystem::create_directories(options_.temp_dir);
+  g_context.options = &options_;
+  g_context.handler = &handler_;
+  configure(pool_->pool.getConfig(), options_, options_.port);
   pool_->pool.setMaxThreads(static_cast<Uint16>(options_.max_associations));
+  std::string tls_error;
+  std::thread tls;
+  if (options_.tls_port > 0)
+    tls = std::thread([&] {
+      try {
+        run_tls(options_, pool_->stop);
+      } catch (const std::exception& e) {
+        tls_error = e.what();
+        stop();
+      }
+    });
   const OFCondition c = pool_->pool.listen();
+  pool_->stop = true;
+  if (tls.joinable()) tls.join();
+  if (!tls_error.empty()) throw Error(ErrorCode::kIo, tls_error);
   if (c.bad() && c != NET_EC_StopAfterConnectionTimeout && c != NET_EC_StopAfterAssociation)
     throw Error(ErrorCode::kIo, "DICOM listener on port " + std::to_string(options_.port) + ": " + c.text());
 }
 
-void StoreScp::stop() { pool_->pool.stopAfterCurrentAssociations(); }
+void StoreScp::stop() {
+  pool_->stop = true;
+  pool_->pool.stopAfterCurrentAssociations();
+}
 
 }  // namespace vigil::dicom

@@ -47,6 +47,11 @@ struct StoreScpOptions {
   std::vector<std::string> allowed_hosts;      ///< extra peer addresses accepted when not loopback_only; empty = any
   std::string temp_dir;                        ///< where incoming data lands (same file system as storage)
   unsigned timeout_s = 30;                     ///< ACSE/DIMSE timeouts
+  /// DICOM over TLS on a second port (0 = off), BCP 195 profile, PEM files. DCMTK 3.6.7's pool has
+  /// no TLS hook, so TLS associations are served one at a time by their own listener.
+  std::uint16_t tls_port = 0;
+  std::string tls_certificate, tls_private_key, tls_trusted_ca;
+  bool tls_require_client_certificate = false;
 };
 
 class StoreScp {

@@ -28,6 +28,12 @@ struct NodeConfig {
   int workers = 1;
   int max_attempts = 5;
   double lease_s = 120;
+  // Incoming DICOM over TLS on a second port (0 = off).
+  int tls_port = 0;
+  std::string tls_certificate, tls_private_key, tls_trusted_ca;
+  bool tls_require_client_certificate = false;
+  // Outgoing TLS to every destination.
+  dicom::TlsSettings destination_tls;
   int http_port = 0;                        ///< /healthz, /metrics, worklist API and page on 127.0.0.1; 0 = off
   std::string api_token;                    ///< bearer token of the worklist API; empty = API off
   unsigned send_timeout_s = 30;

@@ -58,6 +58,11 @@ void serve(const NodeConfig& config, const std::atomic<bool>& stop) {
   scp.loopback_only = !config.listen_any_host;
   scp.allowed_hosts = config.allowed_hosts;
   scp.temp_dir = config.storage + "/incoming";
+  scp.tls_port = static_cast<std::uint16_t>(config.tls_port);
+  scp.tls_certificate = config.tls_certificate;
+  scp.tls_private_key = config.tls_private_key;
+  scp.tls_trusted_ca = config.tls_trusted_ca;
+  scp.tls_require_client_certificate = config.tls_require_client_certificate;
   dicom::StoreScp listener(scp, receiver);
 
   std::atomic<bool> workers_stop{false};
@@ -108,6 +113,7 @@ void serve(const NodeConfig& config, const std::atomic<bool>& stop) {
   }
   spdlog::info("vigil serve: AE {} on port {} ({}), storage {}", config.aet, config.port,
                config.listen_any_host ? "any host" : "loopback peers only", config.storage);
+  if (config.tls_port > 0) spdlog::info("DICOM TLS on port {}", config.tls_port);
   for (const auto& d : config.result_destinations) spdlog::info("results go to {}", destination_name(d));
   for (const auto& d : config.forward_destinations) spdlog::info("studies are forwarded to {}", destination_name(d));
 

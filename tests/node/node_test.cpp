@@ -238,4 +238,46 @@ TEST(Node, HostileSendersAreRefusedAndTheNodeKeepsServing) {
   EXPECT_NE(audit.text(1).find("rejected"), std::string::npos) << audit.text(1);
 }
 
+TEST(Node, TlsBothWaysReceivingAndDelivering) {
+  TempDir dir("node-tls");
+  const std::string input = synth_studies(dir, 1, 20, 65);
+  const std::string d = dir.path();
+  ASSERT_EQ(vigil::test::run_command(
+                "(cd '" + d + "' && "
+                "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj /CN=VigilTestCA && "
+                "for n in node orthanc scanner; do openssl req -newkey rsa:2048 -nodes -keyout $n.key -out $n.csr "
+                "-subj /CN=$n && openssl x509 -req -in $n.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out $n.crt "
+                "-days 2; done) >/dev/null 2>&1")
+                .status,
+            0);
+  vigil::test::OrthancOptions tls;
+  tls.tls_certificate = dir.file("orthanc.crt");
+  tls.tls_private_key = dir.file("orthanc.key");
+  tls.tls_trusted = dir.file("ca.crt");
+  tls.tls_require_client_certificate = true;
+  Orthanc pacs(dir.file("orthanc"), tls);
+  ASSERT_TRUE(pacs.ok());
+  const int port = vigil::test::free_port(), tls_port = vigil::test::free_port();
+  Node node(dir.file("node"), port,
+            "--tls-port " + std::to_string(tls_port) + " --tls-cert " + dir.file("node.crt") + " --tls-key " +
+                dir.file("node.key") + " --tls-ca " + dir.file("ca.crt") + " --tls-require-client-cert --dest-tls " +
+                "--dest-tls-ca " + dir.file("ca.crt") + " --dest-tls-cert " + dir.file("node.crt") + " --dest-tls-key " +
+                dir.file("node.key") + " --result-dest ORTHANC@127.0.0.1:" + std::to_string(pacs.dicom_port()));
+  const std::string folder = study_folders(input).front();
+  const std::string scanner_tls = "+tls '" + dir.file("scanner.key") + "' '" + dir.file("scanner.crt") + "' +cf '" +
+                                  dir.file("ca.crt") + "'";
+  // Without a client certificate, or without TLS at all, the TLS port refuses.
+  EXPECT_NE(vigil::test::run_command("storescu -to 5 -aet SCANNER -aec VIGIL +tla +cf '" + dir.file("ca.crt") +
+                                     "' 127.0.0.1 " + std::to_string(tls_port) + " +sd +r +sp '*.dcm' " + folder +
+                                     " >/dev/null 2>&1").status, 0);
+  EXPECT_NE(storescu(folder, tls_port), 0);
+  EXPECT_EQ(vigil::test::run_command("TCP_NODELAY=1 storescu -aet SCANNER -aec VIGIL " + scanner_tls + " 127.0.0.1 " +
+                                     std::to_string(tls_port) + " +sd +r +sp '*.dcm' " + folder + " >/dev/null 2>&1")
+                .status,
+            0);
+  ASSERT_TRUE(wait_until([&] { return all_done(node.status(), 1); }, std::chrono::seconds(120))) << node.status().dump(2);
+  EXPECT_EQ(node.status()["instances"], 20);
+  EXPECT_EQ(orthanc_sr_count(pacs), 1u) << "results delivered over TLS";
+}
+
 }  // namespace
