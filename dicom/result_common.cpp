@@ -34,9 +34,14 @@ void put_string(DcmItem& item, const DcmTagKey& tag, const std::string& value) {
   check_dcmtk(item.putAndInsertString(tag, value.c_str()), std::string("setting ") + DcmTag(tag).getTagName());
 }
 
-std::string result_uid(const ResultInput& input, const std::string& kind) {
+std::string result_uid(const ResultInput& input, const std::string& kind, int revision) {
   return derived_uid("vigil/" + input.algorithm.name + "/" + input.algorithm.version + "/" +
-                     input.source->series_instance_uid + "/" + kind);
+                     input.source->series_instance_uid + "/" + kind +
+                     (revision > 0 ? "/revision-" + std::to_string(revision) : ""));
+}
+
+std::string result_uid(const ResultInput& input, const std::string& kind) {
+  return result_uid(input, kind, input.revision);
 }
 
 std::string decimal_string(double value) {

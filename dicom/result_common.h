@@ -20,6 +20,8 @@ void put_string(DcmItem& item, const DcmTagKey& tag, const std::string& value);
 /// the same analysis of the same series always yields the same result UIDs, so re-sending is
 /// idempotent at the PACS.
 std::string result_uid(const ResultInput& input, const std::string& kind);
+/// The same for an explicit revision (the predecessor of a re-run).
+std::string result_uid(const ResultInput& input, const std::string& kind, int revision);
 
 /// Patient, General Study, equipment (Vigil + version), Contributing Equipment, dates/times
 /// (now), SOP Common (SOP Class/Instance), series identity, and the research-use notice.

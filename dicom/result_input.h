@@ -15,6 +15,9 @@ struct ResultInput {
   const LabelVolume* labels = nullptr;     ///< lesion masks in ct's geometry (label = Finding::number)
   std::vector<Finding> findings;
   AlgorithmInfo algorithm;
+  /// 0 for the first result set of a series; n for the n-th re-run (late instances): new UIDs,
+  /// and the SR names its predecessor (Predecessor Documents Sequence).
+  int revision = 0;
 };
 
 /// Series numbers of Vigil's results, high so they sort after the scanner's series.

@@ -181,6 +181,12 @@ void write_measurement_report(const ResultInput& input, const std::string& path)
     doc.getCurrentRequestedProcedureEvidence().addItem(source.study_instance_uid, source.series_instance_uid,
                                                        image.sop_class_uid, image.sop_instance_uid);
   doc.setSeriesDescription("Vigil measurement report");
+  if (input.revision > 0)  // this report replaces the previous one of the same series
+    check_dcmtk(doc.getPredecessorDocuments().addItem(source.study_instance_uid,
+                                                      result_uid(input, "sr/series", input.revision - 1),
+                                                      UID_Comprehensive3DSRStorage,
+                                                      result_uid(input, "sr/instance", input.revision - 1)),
+                "SR predecessor");
 
   DcmDataset dataset;
   check_dcmtk(doc.write(dataset), "encoding SR");

@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS studies(
   instance_count INTEGER NOT NULL DEFAULT 0, first_received_at REAL, last_received_at REAL,
   attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL DEFAULT 0,
   lease_owner TEXT, lease_expires REAL, result_folder TEXT, error TEXT,
-  late_instances INTEGER NOT NULL DEFAULT 0, done_at REAL);
+  late_instances INTEGER NOT NULL DEFAULT 0, done_at REAL, revision INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS studies_by_state ON studies(state, next_attempt_at);
 CREATE TABLE IF NOT EXISTS deliveries(
   study_uid TEXT NOT NULL, file TEXT NOT NULL, destination TEXT NOT NULL, kind TEXT NOT NULL,
@@ -68,7 +68,9 @@ bool NodeStore::record_instance(const ReceivedInstance& in, LatePolicy late, dou
   } else if (late == LatePolicy::kRerun && state != "processing") {
     // Arrived after completion: collect again and re-run; results keep their UIDs and replace
     // the earlier ones at the destinations.
-    db_.run("UPDATE studies SET state = 'receiving', instance_count = instance_count + 1, last_received_at = ?, "
+    // Results already made (exporting/done) get a new revision: new UIDs, the SR names its predecessor.
+    db_.run("UPDATE studies SET revision = revision + (CASE WHEN state IN ('exporting', 'done') THEN 1 ELSE 0 END), "
+            "state = 'receiving', instance_count = instance_count + 1, last_received_at = ?, "
             "late_instances = late_instances + 1, attempts = 0, error = NULL WHERE study_uid = ?",
             {now, in.study_uid});
     db_.run("DELETE FROM deliveries WHERE study_uid = ?", {in.study_uid});
@@ -206,6 +208,13 @@ std::vector<std::string> NodeStore::instance_paths(const std::string& study_uid)
   std::vector<std::string> out;
   while (s.step()) out.push_back(s.text(0));
   return out;
+}
+
+int NodeStore::revision(const std::string& study_uid) {
+  std::lock_guard<std::mutex> lock(db_.mutex());
+  Statement s(db_.handle(), "SELECT revision FROM studies WHERE study_uid = ?");
+  s.bind(1, study_uid);
+  return s.step() ? static_cast<int>(s.integer(0)) : 0;
 }
 
 double NodeStore::first_received_at(const std::string& study_uid) {

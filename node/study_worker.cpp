@@ -35,6 +35,7 @@ ProcessedStudy StudyWorker::process(const Job& job) {
   if (run_pipeline) {
     pipeline::RunOptions options;
     options.threads = 0;
+    options.revision = store_.revision(job.study_uid);
     const pipeline::StudyOutcome outcome = pipeline::run_study(study, config_.storage + "/results", options);
     for (const auto& t : outcome.timings) store_.record_timing(job.study_uid, t.stage, t.seconds);
     if (!outcome.succeeded()) throw Error(ErrorCode::kUnsupportedImage, outcome.error);

@@ -23,7 +23,8 @@ std::size_t image_count(const dicom::Series& s) {
   return n;
 }
 
-void write_results(StudyOutcome& out, const dicom::Series& series, const Volume& ct, const StudyAnalysis& analysis) {
+void write_results(StudyOutcome& out, const dicom::Series& series, const Volume& ct, const StudyAnalysis& analysis,
+                   int revision) {
   const dicom::SourceSeries source = dicom::describe_series(series);
   dicom::ResultInput input;
   input.source = &source;
@@ -31,6 +32,7 @@ void write_results(StudyOutcome& out, const dicom::Series& series, const Volume&
   input.labels = &analysis.labels;
   input.findings = analysis.findings;
   input.algorithm = analysis.algorithm;
+  input.revision = revision;
   out.sr_path = out.folder + "/sr.dcm";
   dicom::write_measurement_report(input, out.sr_path);
   out.dicom_files.push_back(out.sr_path);
@@ -81,7 +83,7 @@ StudyOutcome run_study(const dicom::Study& study, const std::string& out_root, c
     out.algorithm = analysis.algorithm;
     out.candidate_count = analysis.candidate_count;
     out.findings = analysis.findings;
-    timed(out.timings, "write", [&] { write_results(out, *series, volume.volume, analysis); });
+    timed(out.timings, "write", [&] { write_results(out, *series, volume.volume, analysis, options.revision); });
     out.status = "succeeded";
     if (options.pacs) {
       out.sent = timed(out.timings, "send", [&] { return dicom::send_files(*options.pacs, out.dicom_files, options.send); });

@@ -21,6 +21,7 @@ struct RunOptions {
   std::optional<dicom::PacsAddress> pacs;  ///< send results when set
   dicom::SendOptions send;
   unsigned threads = 0;
+  int revision = 0;  ///< results' revision (see dicom::ResultInput::revision)
 };
 
 struct StudyOutcome {

@@ -280,4 +280,44 @@ TEST(Node, TlsBothWaysReceivingAndDelivering) {
   EXPECT_EQ(orthanc_sr_count(pacs), 1u) << "results delivered over TLS";
 }
 
+TEST(Node, LateInstanceReRunsTheStudyAndTheNewSrSupersedesTheOld) {
+  TempDir dir("node-late");
+  const std::string input = synth_studies(dir, 1, 20, 66);
+  Orthanc pacs(dir.file("orthanc"));
+  ASSERT_TRUE(pacs.ok());
+  const int port = vigil::test::free_port();
+  Node node(dir.file("node"), port, "--late-instances rerun --result-dest ORTHANC@127.0.0.1:" +
+                                        std::to_string(pacs.dicom_port()));
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(study_folders(input).front())) files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  const std::string late = files.back();
+  files.pop_back();
+  std::string list;
+  for (const auto& f : files) list += " '" + f + "'";
+  ASSERT_EQ(vigil::test::run_command("TCP_NODELAY=1 storescu -aet SCANNER -aec VIGIL 127.0.0.1 " + std::to_string(port) +
+                                     list + " >/dev/null 2>&1").status, 0);
+  ASSERT_TRUE(wait_until([&] { return all_done(node.status(), 1); }, std::chrono::seconds(120)));
+  ASSERT_EQ(orthanc_sr_count(pacs), 1u);
+  std::string first_sr;
+  for (const auto& id : pacs.get_json("/instances")) {
+    const json tags = pacs.get_json("/instances/" + id.get<std::string>() + "/simplified-tags");
+    if (tags["SOPClassUID"] == "1.2.840.10008.5.1.4.1.1.88.34") first_sr = tags["SOPInstanceUID"];
+  }
+  // One more instance of the study, after it was done: it runs again.
+  ASSERT_EQ(storescu(late, port), 0);
+  ASSERT_TRUE(wait_until([&] {
+    const json s = node.status();
+    return all_done(s, 1) && s["studies"][0]["instances"] == 20 && orthanc_sr_count(pacs) == 2;
+  }, std::chrono::seconds(120))) << node.status().dump(2);
+  std::string predecessor;
+  for (const auto& id : pacs.get_json("/instances")) {
+    const json tags = pacs.get_json("/instances/" + id.get<std::string>() + "/simplified-tags");
+    if (tags["SOPClassUID"] == "1.2.840.10008.5.1.4.1.1.88.34" && tags["SOPInstanceUID"] != first_sr)
+      predecessor = tags["PredecessorDocumentsSequence"][0]["ReferencedSeriesSequence"][0]["ReferencedSOPSequence"][0]
+                        ["ReferencedSOPInstanceUID"];
+  }
+  EXPECT_EQ(predecessor, first_sr) << "the new SR names the one it supersedes";
+}
+
 }  // namespace
