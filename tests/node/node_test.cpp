@@ -221,6 +221,13 @@ TEST(Node, HostileSendersAreRefusedAndTheNodeKeepsServing) {
                 .status,
             0);
   EXPECT_NE(storescu(odd, port), 0);
+  // A data set the node cannot use (no Study Instance UID): refused with C000, nothing stored.
+  const std::string broken = dir.file("broken.dcm");
+  ASSERT_EQ(vigil::test::run_command("cp '" + first + "' '" + broken + "' && dcmodify -nb -ea StudyInstanceUID '" +
+                                     broken + "' >/dev/null 2>&1").status, 0);
+  const auto refused = vigil::test::run_command("storescu -v -aet SCANNER -aec VIGIL 127.0.0.1 " + std::to_string(port) +
+                                                " '" + broken + "' 2>&1");
+  EXPECT_NE(refused.out.find("Error: CannotUnderstand"), std::string::npos) << refused.out;
   // A transfer cut off mid-way: storescu killed while sending.
   vigil::test::run_command("timeout -s KILL 0.3 sh -c \"TCP_NODELAY=1 storescu -aet SCANNER -aec VIGIL 127.0.0.1 " +
                            std::to_string(port) + " +sd +r +sp '*.dcm' " + folder + "\" >/dev/null 2>&1");
