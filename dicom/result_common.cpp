@@ -26,14 +26,6 @@ std::string now_formatted(const char* format) {
 
 }  // namespace
 
-void check_dcmtk(const OFCondition& condition, const std::string& what) {
-  if (condition.bad()) throw Error(ErrorCode::kIo, what + ": " + condition.text());
-}
-
-void put_string(DcmItem& item, const DcmTagKey& tag, const std::string& value) {
-  check_dcmtk(item.putAndInsertString(tag, value.c_str()), std::string("setting ") + DcmTag(tag).getTagName());
-}
-
 std::string result_uid(const ResultInput& input, const std::string& kind, int revision) {
   return derived_uid("vigil/" + input.algorithm.name + "/" + input.algorithm.version + "/" +
                      input.source->series_instance_uid + "/" + kind +
@@ -42,17 +34,6 @@ std::string result_uid(const ResultInput& input, const std::string& kind, int re
 
 std::string result_uid(const ResultInput& input, const std::string& kind) {
   return result_uid(input, kind, input.revision);
-}
-
-std::string decimal_string(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.10g", value);
-  std::string s = buffer;
-  if (s.size() > 16) {
-    std::snprintf(buffer, sizeof buffer, "%.6g", value);
-    s = buffer;
-  }
-  return s;
 }
 
 void put_common_modules(DcmItem& d, const ResultInput& input, const std::string& sop_class_uid,

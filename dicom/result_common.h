@@ -6,15 +6,10 @@
 
 #include <string>
 
+#include "dicom/dcmtk_helpers.h"
 #include "dicom/result_input.h"
 
 namespace vigil::dicom {
-
-/// Throws vigil::Error(kIo) with `what` when `condition` is bad.
-void check_dcmtk(const OFCondition& condition, const std::string& what);
-
-/// Sets one attribute from a string, checking the result.
-void put_string(DcmItem& item, const DcmTagKey& tag, const std::string& value);
 
 /// A UID derived from the source series, the algorithm version and `kind` ("sr", "seg", ...):
 /// the same analysis of the same series always yields the same result UIDs, so re-sending is
@@ -31,8 +26,5 @@ void put_common_modules(DcmItem& dataset, const ResultInput& input, const std::s
 
 /// Saves `dataset` as a Part 10 file (Explicit VR Little Endian) at `path`; throws kIo.
 void save_part10(DcmDataset& dataset, const std::string& path);
-
-/// Decimal String of at most 16 characters (PS3.5 6.2).
-std::string decimal_string(double value);
 
 }  // namespace vigil::dicom

@@ -174,23 +174,9 @@ TEST_F(Pacs, SilentPacsTimesOut) {
       << report.instances.front().message;
 }
 
-// Certificates for one test: a CA, Orthanc's server certificate and Vigil's client certificate.
-void make_certificates(const TempDir& dir) {
-  const std::string d = dir.path();
-  const std::string script =
-      "cd '" + d + "' && "
-      "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj /CN=VigilTestCA && "
-      "openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost && "
-      "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2 && "
-      "openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj /CN=vigil && "
-      "openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out client.crt -days 2 && "
-      "openssl req -x509 -newkey rsa:2048 -nodes -keyout rogue.key -out rogue.crt -days 2 -subj /CN=Rogue";
-  ASSERT_EQ(vigil::test::run_command("(" + script + ") >/dev/null 2>&1").status, 0);
-}
-
 TEST_F(Pacs, TlsWithCertificatesBothWays) {
   TempDir dir("pacs-tls");
-  make_certificates(dir);
+  ASSERT_TRUE(vigil::test::make_test_certificates(dir.path(), {"server", "client"}));
   vigil::test::OrthancOptions tls;
   tls.tls_certificate = dir.file("server.crt");
   tls.tls_private_key = dir.file("server.key");

@@ -248,15 +248,7 @@ TEST(Node, HostileSendersAreRefusedAndTheNodeKeepsServing) {
 TEST(Node, TlsBothWaysReceivingAndDelivering) {
   TempDir dir("node-tls");
   const std::string input = synth_studies(dir, 1, 20, 65);
-  const std::string d = dir.path();
-  ASSERT_EQ(vigil::test::run_command(
-                "(cd '" + d + "' && "
-                "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj /CN=VigilTestCA && "
-                "for n in node orthanc scanner; do openssl req -newkey rsa:2048 -nodes -keyout $n.key -out $n.csr "
-                "-subj /CN=$n && openssl x509 -req -in $n.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out $n.crt "
-                "-days 2; done) >/dev/null 2>&1")
-                .status,
-            0);
+  ASSERT_TRUE(vigil::test::make_test_certificates(dir.path(), {"node", "orthanc", "scanner"}));
   vigil::test::OrthancOptions tls;
   tls.tls_certificate = dir.file("orthanc.crt");
   tls.tls_private_key = dir.file("orthanc.key");

@@ -41,4 +41,15 @@ std::string pixelmed_sr_validator(const std::string& path) {
       .out;
 }
 
+bool make_test_certificates(const std::string& folder, const std::vector<std::string>& names) {
+  std::string script = "cd '" + folder + "' && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt "
+                       "-days 2 -subj /CN=VigilTestCA && openssl req -x509 -newkey rsa:2048 -nodes -keyout rogue.key "
+                       "-out rogue.crt -days 2 -subj /CN=Rogue";
+  for (const auto& n : names)
+    script += " && openssl req -newkey rsa:2048 -nodes -keyout " + n + ".key -out " + n + ".csr -subj /CN=" + n +
+              " && openssl x509 -req -in " + n + ".csr -CA ca.crt -CAkey ca.key -CAcreateserial -out " + n +
+              ".crt -days 2";
+  return run_command("(" + script + ") >/dev/null 2>&1").status == 0;
+}
+
 }  // namespace vigil::test

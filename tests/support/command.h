@@ -2,6 +2,7 @@
 // Runs a shell command as a user would and captures its exit status and output.
 
 #include <string>
+#include <vector>
 
 namespace vigil::test {
 
@@ -27,5 +28,10 @@ std::string dciodvfy(const std::string& path);
 
 /// PixelMed's DicomSRValidator output for a file (it always exits 0: read the output).
 std::string pixelmed_sr_validator(const std::string& path);
+
+/// Makes test certificates with openssl in `folder`: a CA (ca.crt/ca.key), one certificate signed
+/// by it per name (NAME.crt/NAME.key), and a self-signed rogue.crt/rogue.key nobody trusts.
+/// Returns false when openssl fails.
+bool make_test_certificates(const std::string& folder, const std::vector<std::string>& names);
 
 }  // namespace vigil::test
