@@ -93,6 +93,10 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(0.0, 86400.0));
   serve_cmd->add_option("--result-dest", serve.result_destinations, "Send results to AET@HOST:PORT (repeatable)");
   serve_cmd->add_option("--forward-dest", serve.forward_destinations, "Forward every received study to AET@HOST:PORT (repeatable)");
+  serve_cmd->add_option("--route", serve.routes,
+                        "Routing rule (repeatable, first match wins): \"match: modality=CT calling_ae=X body_part=CHEST "
+                        "series_description=*LUNG* | pipeline: lung|none | results: AET@HOST:PORT | forward: AET@HOST:PORT\"");
+  serve_cmd->add_option("--peer", serve.peers, "A sender's own address AET@HOST:PORT: its results go back there by default");
   serve_cmd->add_option("--pipeline-modality", node.pipeline_modalities, "Modalities that run the pipeline")->capture_default_str();
   serve_cmd->add_option("--allow-calling-ae", node.allowed_calling_aes, "Accept only these calling AE titles (repeatable)");
   serve_cmd->add_flag("--listen-any-host", node.listen_any_host, "Accept associations from other hosts (default: loopback only)");
@@ -114,6 +118,16 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--dest-tls-ca", node.destination_tls.trusted_ca_pem, "PEM certificates destinations must chain to");
   serve_cmd->add_option("--dest-tls-cert", node.destination_tls.certificate_pem, "Our PEM certificate towards destinations");
   serve_cmd->add_option("--dest-tls-key", node.destination_tls.private_key_pem, "Our PEM private key towards destinations");
+  serve_cmd->add_option("--http-bind", node.http_bind, "Address the HTTP port binds (use with HTTPS and a token)")
+      ->capture_default_str();
+  serve_cmd->add_option("--http-tls-cert", node.http_tls_certificate, "PEM certificate: HTTPS on the HTTP port");
+  serve_cmd->add_option("--http-tls-key", node.http_tls_private_key, "PEM private key for HTTPS");
+  serve_cmd->add_option("--priority-weight-finding", node.priority.finding, "Worklist weight of the most suspicious finding")
+      ->capture_default_str();
+  serve_cmd->add_option("--priority-weight-count", node.priority.count, "Worklist weight of the finding count")->capture_default_str();
+  serve_cmd->add_option("--priority-weight-requested", node.priority.requested, "Worklist weight of the requested priority")
+      ->capture_default_str();
+  serve_cmd->add_option("--priority-per-hour", node.priority.per_hour, "Worklist points per hour waited")->capture_default_str();
   serve_cmd->add_option("--api-token", node.api_token, "Bearer token of the worklist API (API and page off without one)");
 
   vigil::cli::StatusArgs status;
@@ -125,6 +139,10 @@ int main(int argc, char** argv) {
   CLI::App* worklist_cmd = app.add_subcommand("worklist", "Print the ranked worklist");
   worklist_cmd->add_option("--storage", worklist.storage, "The node's storage folder (or vigil run --worklist's)")->capture_default_str();
   worklist_cmd->add_flag("--json", worklist.json, "JSON output");
+  worklist_cmd->add_option("--priority-weight-finding", worklist.weights.finding, "as for serve")->capture_default_str();
+  worklist_cmd->add_option("--priority-weight-count", worklist.weights.count, "as for serve")->capture_default_str();
+  worklist_cmd->add_option("--priority-weight-requested", worklist.weights.requested, "as for serve")->capture_default_str();
+  worklist_cmd->add_option("--priority-per-hour", worklist.weights.per_hour, "as for serve")->capture_default_str();
 
   vigil::cli::SynthArgs synth;
   CLI::App* synth_cmd = app.add_subcommand("synth", "Generate synthetic chest CT studies with lesion ground truth");

@@ -29,6 +29,8 @@ extern "C" void on_signal(int) { g_stop = true; }
 int run_serve(ServeArgs& args) {
   for (const auto& d : args.result_destinations) args.config.result_destinations.push_back(dicom::parse_pacs_address(d));
   for (const auto& d : args.forward_destinations) args.config.forward_destinations.push_back(dicom::parse_pacs_address(d));
+  for (const auto& d : args.peers) args.config.peers.push_back(dicom::parse_pacs_address(d));
+  for (const auto& r : args.routes) args.config.routes.push_back(node::parse_route(r));
   args.config.late_policy = args.late_policy == "rerun" ? node::LatePolicy::kRerun : node::LatePolicy::kIgnore;
   for (auto* list : {&args.config.result_destinations, &args.config.forward_destinations})
     for (auto& d : *list) {
@@ -81,7 +83,7 @@ int run_worklist(const WorklistArgs& args) {
     std::cerr << "vigil worklist: no worklist database at " << db << "\n";
     return kExitInputMissing;
   }
-  node::WorklistStore store(db);
+  node::WorklistStore store(db, args.weights);
   const nlohmann::json list = store.list({}, node::now_s());
   if (args.json) {
     std::cout << nlohmann::json{{"studies", list}}.dump(2) << "\n";

@@ -9,7 +9,8 @@ namespace vigil::cli {
 
 struct ServeArgs {
   node::NodeConfig config;
-  std::vector<std::string> result_destinations, forward_destinations;  ///< AET@HOST:PORT
+  std::vector<std::string> result_destinations, forward_destinations, peers;  ///< AET@HOST:PORT
+  std::vector<std::string> routes;  ///< node/routing.h syntax
   std::string late_policy = "ignore";
 };
 
@@ -27,6 +28,7 @@ int run_status(const StatusArgs& args);
 struct WorklistArgs {
   std::string storage = "vigil-node";
   bool json = false;
+  node::PriorityWeights weights;
 };
 
 /// `vigil worklist`: the ranked worklist.

@@ -138,6 +138,7 @@ InstanceHeader header_from_dataset(DcmItem& dataset, const std::string& path,
     h.requested_priority = priority.c_str();
   h.study_description = get_string(dataset, DCM_StudyDescription);
   h.series_description = get_string(dataset, DCM_SeriesDescription);
+  h.body_part_examined = get_string(dataset, DCM_BodyPartExamined);
   h.modality = get_string(dataset, DCM_Modality);
   h.series_number = get_int(dataset, DCM_SeriesNumber);
   h.instance_number = get_int(dataset, DCM_InstanceNumber);

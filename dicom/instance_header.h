@@ -43,6 +43,7 @@ struct InstanceHeader {
   std::string requested_priority;  ///< Requested Procedure Priority when the scanner sent it
   std::string study_description;
   std::string series_description;
+  std::string body_part_examined;
   std::string modality;
   std::optional<int> series_number;
   std::optional<int> instance_number;

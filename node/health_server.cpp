@@ -28,15 +28,27 @@ std::string metrics_text(NodeStore& store) {
 struct HealthServer::Impl {
   NodeStore& store;
   int port;
-  httplib::Server server;
+  std::string bind_address;
+  std::unique_ptr<httplib::Server> server;
 };
 
-HealthServer::HealthServer(NodeStore& store, int port) : impl_(new Impl{store, port, {}}) {
-  impl_->server.Get("/healthz", [this](const httplib::Request&, httplib::Response& response) {
+HealthServer::HealthServer(NodeStore& store, int port, const std::string& tls_certificate,
+                           const std::string& tls_private_key, std::string bind_address)
+    : impl_(new Impl{store, port, std::move(bind_address), nullptr}) {
+  if (!tls_certificate.empty()) {
+    auto https = std::make_unique<httplib::SSLServer>(tls_certificate.c_str(), tls_private_key.c_str());
+    if (!https->is_valid())
+      throw Error(ErrorCode::kInvalidArgument, "HTTPS: cannot load certificate " + tls_certificate + " / key " +
+                                                   tls_private_key);
+    impl_->server = std::move(https);
+  } else {
+    impl_->server = std::make_unique<httplib::Server>();
+  }
+  impl_->server->Get("/healthz", [this](const httplib::Request&, httplib::Response& response) {
     nlohmann::json j{{"status", "ok"}, {"version", kVersion}, {"studies", impl_->store.state_counts()}};
     response.set_content(j.dump(), "application/json");
   });
-  impl_->server.Get("/metrics", [this](const httplib::Request&, httplib::Response& response) {
+  impl_->server->Get("/metrics", [this](const httplib::Request&, httplib::Response& response) {
     response.set_content(metrics_text(impl_->store), "text/plain; version=0.0.4");
   });
 }
@@ -44,12 +56,13 @@ HealthServer::HealthServer(NodeStore& store, int port) : impl_(new Impl{store, p
 HealthServer::~HealthServer() = default;
 
 void HealthServer::run() {
-  if (!impl_->server.listen("127.0.0.1", impl_->port))
-    throw Error(ErrorCode::kIo, "HTTP port " + std::to_string(impl_->port) + " on 127.0.0.1 cannot be bound");
+  if (!impl_->server->listen(impl_->bind_address.c_str(), impl_->port))
+    throw Error(ErrorCode::kIo, "HTTP port " + std::to_string(impl_->port) + " on " + impl_->bind_address +
+                                    " cannot be bound");
 }
 
-void HealthServer::stop() { impl_->server.stop(); }
+void HealthServer::stop() { impl_->server->stop(); }
 
-void HealthServer::add_routes(const std::function<void(httplib::Server&)>& install) { install(impl_->server); }
+void HealthServer::add_routes(const std::function<void(httplib::Server&)>& install) { install(*impl_->server); }
 
 }  // namespace vigil::node

@@ -1,5 +1,5 @@
 #pragma once
-// /healthz and /metrics (Prometheus text format) on 127.0.0.1 only.
+// /healthz and /metrics (Prometheus text format), on 127.0.0.1 unless told otherwise.
 
 #include <functional>
 #include <memory>
@@ -19,7 +19,10 @@ std::string metrics_text(NodeStore& store);
 
 class HealthServer {
  public:
-  HealthServer(NodeStore& store, int port);
+  /// HTTPS when `tls_certificate` and `tls_private_key` (PEM paths) are given, else HTTP.
+  /// Throws vigil::Error(kInvalidArgument) when the certificate or key cannot be loaded.
+  HealthServer(NodeStore& store, int port, const std::string& tls_certificate = "",
+               const std::string& tls_private_key = "", std::string bind_address = "127.0.0.1");
   ~HealthServer();
   /// Serves until stop(); throws vigil::Error(kIo) when the port cannot be bound.
   void run();

@@ -6,6 +6,8 @@
 
 #include "dicom/store_scu.h"
 #include "node/node_store.h"
+#include "node/priority.h"
+#include "node/routing.h"
 
 namespace vigil::node {
 
@@ -24,6 +26,8 @@ struct NodeConfig {
   std::vector<std::string> pipeline_modalities{"CT"};
   std::vector<dicom::PacsAddress> result_destinations;
   std::vector<dicom::PacsAddress> forward_destinations;
+  std::vector<RouteRule> routes;            ///< first match wins (node/routing.h)
+  std::vector<dicom::PacsAddress> peers;    ///< known senders: results go back to them by default
   LatePolicy late_policy = LatePolicy::kIgnore;
   int workers = 1;
   int max_attempts = 5;
@@ -36,6 +40,9 @@ struct NodeConfig {
   dicom::TlsSettings destination_tls;
   int http_port = 0;                        ///< /healthz, /metrics, worklist API and page on 127.0.0.1; 0 = off
   std::string api_token;                    ///< bearer token of the worklist API; empty = API off
+  std::string http_tls_certificate, http_tls_private_key;  ///< HTTPS on the HTTP port when both are set
+  std::string http_bind = "127.0.0.1";      ///< address the HTTP port binds (loopback by default)
+  PriorityWeights priority;                 ///< the worklist's priority weights
   unsigned send_timeout_s = 30;
 };
 

@@ -89,7 +89,7 @@ void serve(const NodeConfig& config, const std::atomic<bool>& stop) {
     }
   });
   std::unique_ptr<WorklistStore> worklist;
-  if (!config.api_token.empty()) worklist = std::make_unique<WorklistStore>(config.storage + "/node.db");
+  if (!config.api_token.empty()) worklist = std::make_unique<WorklistStore>(config.storage + "/node.db", config.priority);
   std::vector<std::thread> workers;
   for (int i = 0; i < std::max(1, config.workers); ++i)
     workers.emplace_back([&, i] {
@@ -100,7 +100,8 @@ void serve(const NodeConfig& config, const std::atomic<bool>& stop) {
   std::unique_ptr<HealthServer> health;
   std::thread health_thread;
   if (config.http_port > 0) {
-    health = std::make_unique<HealthServer>(store, config.http_port);
+    health = std::make_unique<HealthServer>(store, config.http_port, config.http_tls_certificate,
+                                            config.http_tls_private_key, config.http_bind);
     if (worklist)
       health->add_routes([&](httplib::Server& server) { add_worklist_routes(server, *worklist, config.api_token); });
     health_thread = std::thread([&] {

@@ -210,6 +210,13 @@ std::vector<std::string> NodeStore::instance_paths(const std::string& study_uid)
   return out;
 }
 
+std::string NodeStore::calling_ae(const std::string& study_uid) {
+  std::lock_guard<std::mutex> lock(db_.mutex());
+  Statement s(db_.handle(), "SELECT COALESCE(calling_ae, '') FROM studies WHERE study_uid = ?");
+  s.bind(1, study_uid);
+  return s.step() ? s.text(0) : std::string();
+}
+
 int NodeStore::revision(const std::string& study_uid) {
   std::lock_guard<std::mutex> lock(db_.mutex());
   Statement s(db_.handle(), "SELECT revision FROM studies WHERE study_uid = ?");

@@ -68,6 +68,8 @@ class NodeStore : public JobQueue {
   bool has_instance(const std::string& sop_instance_uid);
   /// How many times late instances made the study run again (0 = never).
   int revision(const std::string& study_uid);
+  /// The calling AE title of the study's first instance.
+  std::string calling_ae(const std::string& study_uid);
   /// When the study's first instance arrived (0 when unknown).
   double first_received_at(const std::string& study_uid);
   std::vector<StudyRow> studies();

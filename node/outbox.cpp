@@ -15,10 +15,7 @@ std::string destination_name(const dicom::PacsAddress& a) {
   return a.called_ae + "@" + a.host + ":" + std::to_string(a.port);
 }
 
-Outbox::Outbox(NodeStore& store, const NodeConfig& config) : store_(store), config_(config) {
-  for (const auto& d : config.result_destinations) destinations_[destination_name(d)] = d;
-  for (const auto& d : config.forward_destinations) destinations_[destination_name(d)] = d;
-}
+Outbox::Outbox(NodeStore& store, const NodeConfig& config) : store_(store), config_(config) {}
 
 int Outbox::deliver_due() {
   const auto due = store_.due_deliveries(now_s(), 1000);
@@ -26,17 +23,16 @@ int Outbox::deliver_due() {
   std::map<std::string, std::vector<Delivery>> by_destination;
   for (const auto& d : due) by_destination[d.destination].push_back(d);
   for (auto& [name, items] : by_destination) {
-    const auto found = destinations_.find(name);
-    if (found == destinations_.end()) {
-      for (const auto& d : items) store_.delivery_failed(d, "destination no longer configured", now_s() + 3600);
-      continue;
-    }
+    // Rows name their destination "AET@HOST:PORT" (rules may add any): our AE and TLS settings apply.
+    dicom::PacsAddress destination = dicom::parse_pacs_address(name);
+    destination.calling_ae = config_.aet;
+    destination.tls = config_.destination_tls;
     std::vector<std::string> files;
     for (const auto& d : items) files.push_back(d.file);
     dicom::SendOptions once;
     once.attempts = 1;  // the outbox's own backoff retries, across restarts
     once.timeout_s = config_.send_timeout_s;
-    const dicom::SendReport report = dicom::send_files(found->second, files, once);
+    const dicom::SendReport report = dicom::send_files(destination, files, once);
     for (std::size_t i = 0; i < items.size(); ++i) {
       if (report.instances[i].stored) {
         store_.delivered(items[i], now_s());

@@ -23,7 +23,6 @@ class Outbox {
  private:
   NodeStore& store_;
   const NodeConfig& config_;
-  std::map<std::string, dicom::PacsAddress> destinations_;
 };
 
 }  // namespace vigil::node

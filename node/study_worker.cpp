@@ -27,12 +27,18 @@ ProcessedStudy StudyWorker::process(const Job& job) {
   const dicom::Study& study = catalog.studies.front();
 
   ProcessedStudy result;
-  bool run_pipeline = false;
+  StudyFacts facts;
+  facts.calling_ae = store_.calling_ae(job.study_uid);
   for (const auto& series : study.series)
-    if (std::find(config_.pipeline_modalities.begin(), config_.pipeline_modalities.end(), series.modality) !=
-        config_.pipeline_modalities.end())
-      run_pipeline = true;
-  if (run_pipeline) {
+    facts.series.push_back({series.modality,
+                            series.instances.empty() ? std::string() : series.instances.front().body_part_examined,
+                            series.description});
+  const Route route = route_study(config_.routes,
+                                  {config_.pipeline_modalities, config_.result_destinations,
+                                   config_.forward_destinations, config_.peers},
+                                  facts);
+  spdlog::info("study {} from {}: route {}", hash_uid(job.study_uid), facts.calling_ae, route.rule);
+  if (route.run_pipeline) {
     pipeline::RunOptions options;
     options.threads = 0;
     options.revision = store_.revision(job.study_uid);
@@ -43,11 +49,11 @@ ProcessedStudy StudyWorker::process(const Job& job) {
     if (worklist_)
       worklist_->upsert(pipeline::summary_json(outcome), outcome.folder, study.series.front().modality,
                         store_.first_received_at(job.study_uid));
-    for (const auto& destination : config_.result_destinations)
+    for (const auto& destination : route.results)
       for (const auto& file : outcome.dicom_files) result.deliveries.push_back({file, destination_name(destination), "result"});
     spdlog::info("study {} processed by {}: {} finding(s)", hash_uid(job.study_uid), name_, outcome.findings.size());
   }
-  for (const auto& destination : config_.forward_destinations)
+  for (const auto& destination : route.forward)
     for (const auto& path : paths) result.deliveries.push_back({path, destination_name(destination), "forward"});
   return result;
 }

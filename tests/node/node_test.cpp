@@ -319,4 +319,38 @@ TEST(Node, LateInstanceReRunsTheStudyAndTheNewSrSupersedesTheOld) {
   EXPECT_EQ(predecessor, first_sr) << "the new SR names the one it supersedes";
 }
 
+TEST(Node, RoutingRulesDecidePipelineAndDestinationsAndResultsGoBackToTheSender) {
+  TempDir dir("node-routing");
+  const std::string input = synth_studies(dir, 3, 20, 67);
+  vigil::test::OrthancOptions options;
+  options.aet = "PACS";
+  Orthanc pacs(dir.file("orthanc"), options);
+  ASSERT_TRUE(pacs.ok());
+  const std::string pacs_address = "PACS@127.0.0.1:" + std::to_string(pacs.dicom_port());
+  const int port = vigil::test::free_port();
+  Node node(dir.file("node"), port,
+            "--route 'match: calling_ae=CT_A modality=CT | pipeline: lung | results: " + pacs_address + "' " +
+                "--route 'match: calling_ae=ROUTER | pipeline: none | forward: " + pacs_address + "' " +
+                "--peer " + pacs_address);
+  const auto folders = study_folders(input);
+  ASSERT_EQ(storescu(folders[0], port, "CT_A"), 0);    // rule 1: analysed, results to the PACS
+  ASSERT_EQ(storescu(folders[1], port, "ROUTER"), 0);  // rule 2: only forwarded
+  ASSERT_EQ(storescu(folders[2], port, "PACS"), 0);    // no rule: default pipeline, results back to the sender
+  ASSERT_TRUE(wait_until([&] { return all_done(node.status(), 3); }, std::chrono::seconds(180))) << node.status().dump(2);
+  std::map<std::string, int> srs, images;  // per source folder index, by Study Instance UID
+  for (const auto& id : pacs.get_json("/instances")) {
+    const json tags = pacs.get_json("/instances/" + id.get<std::string>() + "/simplified-tags");
+    (tags["SOPClassUID"] == "1.2.840.10008.5.1.4.1.1.88.34" ? srs : images)[tags["StudyInstanceUID"]]++;
+  }
+  auto study_uid = [&](int i) {
+    const auto r = vigil::test::run_command("dcmdump +P StudyInstanceUID -q '" +
+                                            (*std::filesystem::directory_iterator(folders[i])).path().string() + "'");
+    return r.out.substr(r.out.find('[') + 1, r.out.find(']') - r.out.find('[') - 1);
+  };
+  EXPECT_EQ(srs[study_uid(0)], 1) << "CT_A: analysed, SR delivered";
+  EXPECT_EQ(srs[study_uid(1)], 0) << "ROUTER: not analysed";
+  EXPECT_EQ(images[study_uid(1)], 20) << "ROUTER: the study itself forwarded";
+  EXPECT_EQ(srs[study_uid(2)], 1) << "unknown rule: results went back to the sending peer";
+}
+
 }  // namespace

@@ -11,6 +11,7 @@
 #include <random>
 #include <thread>
 
+#include "node/health_server.h"
 #include "node/node_store.h"
 #include "node/priority.h"
 #include "node/worklist_api.h"
@@ -232,6 +233,35 @@ TEST_F(WorklistApi, HeadlessChromiumShowsTheOrderAndRecordsAnAcceptClick) {
   EXPECT_NE(result["banner"].get<std::string>().find("Research use only"), std::string::npos);
   EXPECT_EQ(result["decision"], "accepted") << "the click reached the API";
   EXPECT_TRUE(std::filesystem::file_size(screenshot) > 1000) << screenshot;
+}
+
+TEST(WorklistHttps, ServedOverTlsWhenConfiguredAndNotInPlainText) {
+  vigil::test::TempDir dir("worklist-https");
+  ASSERT_TRUE(vigil::test::make_test_certificates(dir.path(), {"127.0.0.1"}));
+  vigil::node::NodeStore store(dir.file("node.db"));
+  vigil::node::WorklistStore worklist(dir.file("node.db"));
+  const int port = vigil::test::free_port();
+  vigil::node::HealthServer server(store, port, dir.file("127.0.0.1.crt"), dir.file("127.0.0.1.key"));
+  server.add_routes([&](httplib::Server& s) { vigil::node::add_worklist_routes(s, worklist, "tok"); });
+  std::thread serving([&] { server.run(); });
+  httplib::SSLClient secure("127.0.0.1", port);
+  secure.set_ca_cert_path(dir.file("ca.crt").c_str());
+  secure.enable_server_certificate_verification(true);
+  secure.set_bearer_token_auth("tok");
+  for (int i = 0; i < 50 && !secure.Get("/healthz"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const auto r = secure.Get("/api/worklist");
+  ASSERT_TRUE(r) << "HTTPS request failed";
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(json::parse(secure.Get("/healthz")->body)["status"], "ok");
+  httplib::Client plain("127.0.0.1", port);
+  const auto refused = plain.Get("/healthz");
+  EXPECT_TRUE(!refused || refused->status != 200) << "no plain-text answers on the HTTPS port";
+  httplib::SSLClient untrusting("127.0.0.1", port);
+  untrusting.set_ca_cert_path(dir.file("rogue.crt").c_str());
+  untrusting.enable_server_certificate_verification(true);
+  EXPECT_FALSE(untrusting.Get("/healthz")) << "a client that does not trust the CA refuses the connection";
+  server.stop();
+  serving.join();
 }
 
 TEST_F(WorklistApi, CommandLineListsTheSameOrder) {
