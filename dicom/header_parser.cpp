@@ -133,6 +133,7 @@ InstanceHeader header_from_dataset(DcmItem& dataset, const std::string& path,
   h.patient_birth_date = get_string(dataset, DCM_PatientBirthDate);
   h.patient_sex = get_string(dataset, DCM_PatientSex);
   h.frame_of_reference_uid = get_string(dataset, DCM_FrameOfReferenceUID);
+  if (auto n = get_int(dataset, DCM_NumberOfStudyRelatedInstances); n && *n > 0) h.study_related_instances = *n;
   OFString priority;  // inside Request Attributes Sequence (PS3.3 C.7.6.1)
   if (dataset.findAndGetOFString(DCM_RequestedProcedurePriority, priority, 0, OFTrue).good())
     h.requested_priority = priority.c_str();

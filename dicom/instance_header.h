@@ -41,6 +41,7 @@ struct InstanceHeader {
   std::string patient_sex;
   std::string frame_of_reference_uid;
   std::string requested_priority;  ///< Requested Procedure Priority when the scanner sent it
+  int study_related_instances = 0; ///< Number of Study Related Instances when sent (0 = unknown)
   std::string study_description;
   std::string series_description;
   std::string body_part_examined;

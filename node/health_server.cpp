@@ -10,6 +10,10 @@
 
 namespace vigil::node {
 
+namespace {
+const std::vector<double> kBuckets{0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300};
+}  // namespace
+
 std::string metrics_text(NodeStore& store) {
   std::ostringstream out;
   out << "# HELP vigil_instances_received_total DICOM instances stored by the node.\n"
@@ -17,10 +21,15 @@ std::string metrics_text(NodeStore& store) {
       << "vigil_instances_received_total " << store.instance_total() << "\n"
       << "# HELP vigil_studies Studies by lifecycle state.\n# TYPE vigil_studies gauge\n";
   for (const auto& [state, n] : store.state_counts()) out << "vigil_studies{state=\"" << state << "\"} " << n << "\n";
-  out << "# HELP vigil_stage_seconds Pipeline stage durations.\n# TYPE vigil_stage_seconds summary\n";
-  for (const auto& [stage, total] : store.stage_totals()) {
-    out << "vigil_stage_seconds_sum{stage=\"" << stage << "\"} " << total.first << "\n";
-    out << "vigil_stage_seconds_count{stage=\"" << stage << "\"} " << total.second << "\n";
+  out << "# HELP vigil_delivery_failures_total Failed C-STORE attempts to destinations.\n"
+      << "# TYPE vigil_delivery_failures_total counter\nvigil_delivery_failures_total " << store.delivery_failures()
+      << "\n# HELP vigil_stage_seconds Pipeline stage durations.\n# TYPE vigil_stage_seconds histogram\n";
+  for (const auto& [stage, h] : store.stage_histograms(kBuckets)) {
+    for (std::size_t i = 0; i < kBuckets.size(); ++i)
+      out << "vigil_stage_seconds_bucket{stage=\"" << stage << "\",le=\"" << kBuckets[i] << "\"} " << h.counts[i] << "\n";
+    out << "vigil_stage_seconds_bucket{stage=\"" << stage << "\",le=\"+Inf\"} " << h.count << "\n";
+    out << "vigil_stage_seconds_sum{stage=\"" << stage << "\"} " << h.sum << "\n";
+    out << "vigil_stage_seconds_count{stage=\"" << stage << "\"} " << h.count << "\n";
   }
   return out.str();
 }

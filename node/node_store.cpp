@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS studies(
   instance_count INTEGER NOT NULL DEFAULT 0, first_received_at REAL, last_received_at REAL,
   attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL DEFAULT 0,
   lease_owner TEXT, lease_expires REAL, result_folder TEXT, error TEXT,
-  late_instances INTEGER NOT NULL DEFAULT 0, done_at REAL, revision INTEGER NOT NULL DEFAULT 0);
+  late_instances INTEGER NOT NULL DEFAULT 0, done_at REAL, revision INTEGER NOT NULL DEFAULT 0,
+  expected_instances INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS studies_by_state ON studies(state, next_attempt_at);
 CREATE TABLE IF NOT EXISTS deliveries(
   study_uid TEXT NOT NULL, file TEXT NOT NULL, destination TEXT NOT NULL, kind TEXT NOT NULL,
@@ -59,12 +60,13 @@ bool NodeStore::record_instance(const ReceivedInstance& in, LatePolicy late, dou
   }
   if (state.empty()) {
     db_.run("INSERT INTO studies(study_uid, state, calling_ae, modality, instance_count, first_received_at, "
-            "last_received_at) VALUES (?, 'receiving', ?, ?, 1, ?, ?)",
-            {in.study_uid, in.calling_ae, in.modality, now, now});
+            "last_received_at, expected_instances) VALUES (?, 'receiving', ?, ?, 1, ?, ?, ?)",
+            {in.study_uid, in.calling_ae, in.modality, now, now, std::int64_t{in.expected_instances}});
   } else if (state == "receiving") {
     db_.run("UPDATE studies SET instance_count = instance_count + 1, last_received_at = ?, "
-            "modality = COALESCE(NULLIF(modality, ''), ?) WHERE study_uid = ?",
-            {now, in.modality, in.study_uid});
+            "modality = COALESCE(NULLIF(modality, ''), ?), expected_instances = MAX(expected_instances, ?) "
+            "WHERE study_uid = ?",
+            {now, in.modality, std::int64_t{in.expected_instances}, in.study_uid});
   } else if (late == LatePolicy::kRerun && state != "processing") {
     // Arrived after completion: collect again and re-run; results keep their UIDs and replace
     // the earlier ones at the destinations.
@@ -85,8 +87,8 @@ bool NodeStore::record_instance(const ReceivedInstance& in, LatePolicy late, dou
 
 int NodeStore::complete_stable_studies(double stable_age_s, double now) {
   Transaction t(db_);
-  const int n = db_.run("UPDATE studies SET state = 'queued', next_attempt_at = 0 "
-                        "WHERE state = 'receiving' AND last_received_at <= ?",
+  const int n = db_.run("UPDATE studies SET state = 'queued', next_attempt_at = 0 WHERE state = 'receiving' AND "
+                        "(last_received_at <= ? OR (expected_instances > 0 AND instance_count >= expected_instances))",
                         {now - stable_age_s});
   t.commit();
   return n;
@@ -287,12 +289,25 @@ void NodeStore::record_timing(const std::string& study_uid, const std::string& s
   t.commit();
 }
 
-std::map<std::string, std::pair<double, std::int64_t>> NodeStore::stage_totals() {
+std::map<std::string, NodeStore::Histogram> NodeStore::stage_histograms(const std::vector<double>& buckets) {
   std::lock_guard<std::mutex> lock(db_.mutex());
-  Statement s(db_.handle(), "SELECT stage, SUM(seconds), COUNT(*) FROM stage_timings GROUP BY stage");
-  std::map<std::string, std::pair<double, std::int64_t>> out;
-  while (s.step()) out[s.text(0)] = {s.real(1), s.integer(2)};
+  Statement s(db_.handle(), "SELECT stage, seconds FROM stage_timings");
+  std::map<std::string, Histogram> out;
+  while (s.step()) {
+    Histogram& h = out[s.text(0)];
+    if (h.counts.empty()) h.counts.assign(buckets.size(), 0);
+    const double v = s.real(1);
+    for (std::size_t i = 0; i < buckets.size(); ++i) h.counts[i] += v <= buckets[i];
+    h.sum += v;
+    ++h.count;
+  }
   return out;
+}
+
+std::int64_t NodeStore::delivery_failures() {
+  std::lock_guard<std::mutex> lock(db_.mutex());
+  Statement s(db_.handle(), "SELECT COALESCE(SUM(attempts - (state = 'delivered')), 0) FROM deliveries");
+  return s.step() ? s.integer(0) : 0;
 }
 
 }  // namespace vigil::node

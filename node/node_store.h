@@ -23,6 +23,7 @@ struct ReceivedInstance {
   std::string path;  ///< final location (already fsynced and renamed)
   std::int64_t bytes = 0;
   std::string calling_ae;
+  int expected_instances = 0;  ///< Number of Study Related Instances, when the sender says (0 = unknown)
 };
 
 enum class LatePolicy { kIgnore, kRerun };
@@ -45,7 +46,8 @@ class NodeStore : public JobQueue {
   /// Records a received instance. Returns false for a duplicate SOP Instance UID (kept as first
   /// received). Instances arriving after processing began follow `late`.
   bool record_instance(const ReceivedInstance& instance, LatePolicy late, double now);
-  /// Moves receiving studies whose last instance is older than `stable_age_s` to queued.
+  /// Moves receiving studies to queued when their last instance is older than `stable_age_s`, or
+  /// at once when the sender announced how many instances the study has and all have arrived.
   int complete_stable_studies(double stable_age_s, double now);
   /// Hands back every lease (processing → queued): at start-up, for leases of a previous run.
   int release_all_leases();
@@ -78,8 +80,15 @@ class NodeStore : public JobQueue {
   void audit(const std::string& event, const std::string& calling_ae, const std::string& called_ae,
              const std::string& peer, std::int64_t count, const std::string& detail, double now);
   void record_timing(const std::string& study_uid, const std::string& stage, double seconds);
-  /// Sum and count of stage durations (for /metrics).
-  std::map<std::string, std::pair<double, std::int64_t>> stage_totals();
+  struct Histogram {
+    std::vector<std::int64_t> counts;  ///< cumulative: observations <= each bucket bound
+    double sum = 0;
+    std::int64_t count = 0;
+  };
+  /// Stage durations as cumulative histograms over `buckets` (for /metrics).
+  std::map<std::string, Histogram> stage_histograms(const std::vector<double>& buckets);
+  /// Failed C-STORE attempts to destinations, over all deliveries.
+  std::int64_t delivery_failures();
 
  private:
   Database db_;

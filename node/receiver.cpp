@@ -55,7 +55,8 @@ std::uint16_t Receiver::on_instance(const dicom::IncomingInstance& in) {
     std::filesystem::remove(in.temp_path, ec);
   }
   ReceivedInstance r{h.sop_instance_uid, h.sop_class_uid, h.study_instance_uid, h.series_instance_uid, h.modality,
-                     final_path, static_cast<std::int64_t>(std::filesystem::file_size(final_path, ec)), in.calling_ae};
+                     final_path, static_cast<std::int64_t>(std::filesystem::file_size(final_path, ec)), in.calling_ae,
+                     h.study_related_instances};
   const bool recorded = store_.record_instance(r, config_.late_policy, now_s());
   if (!recorded) spdlog::info("duplicate instance {} (study {}) kept as first received", hash_uid(h.sop_instance_uid),
                               hash_uid(h.study_instance_uid));

@@ -140,7 +140,10 @@ TEST(Node, TwentyConcurrentSendersTwoThousandInstancesEachStudyOnceResultsInOrth
   // The node's HTTP side: health, metrics and the worklist of what it processed.
   httplib::Client http("127.0.0.1", http_port);
   EXPECT_EQ(json::parse(http.Get("/healthz")->body)["status"], "ok");
-  EXPECT_NE(http.Get("/metrics")->body.find("vigil_instances_received_total 2000"), std::string::npos);
+  const std::string metrics = http.Get("/metrics")->body;
+  EXPECT_NE(metrics.find("vigil_instances_received_total 2000"), std::string::npos);
+  EXPECT_NE(metrics.find("vigil_stage_seconds_bucket{stage=\"candidates\",le=\"+Inf\"} 20"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("vigil_studies{state=\"done\"} 20"), std::string::npos) << metrics;
   http.set_bearer_token_auth("t0ken");
   EXPECT_EQ(json::parse(http.Get("/api/worklist")->body)["studies"].size(), 20u);
   node.kill(SIGTERM);
@@ -351,6 +354,17 @@ TEST(Node, RoutingRulesDecidePipelineAndDestinationsAndResultsGoBackToTheSender)
   EXPECT_EQ(srs[study_uid(1)], 0) << "ROUTER: not analysed";
   EXPECT_EQ(images[study_uid(1)], 20) << "ROUTER: the study itself forwarded";
   EXPECT_EQ(srs[study_uid(2)], 1) << "unknown rule: results went back to the sending peer";
+}
+
+TEST(Node, AStudyIsCompleteAsSoonAsTheAnnouncedInstanceCountArrived) {
+  TempDir dir("node-count");
+  const std::string input = synth_studies(dir, 1, 20, 68);
+  const std::string folder = study_folders(input).front();
+  ASSERT_EQ(vigil::test::run_command("dcmodify -nb -i '(0020,1208)=20' " + folder + "/*.dcm >/dev/null 2>&1").status, 0);
+  const int port = vigil::test::free_port();
+  Node node(dir.file("node"), port, "--stable-age-s 3600");  // the timer alone would wait an hour
+  ASSERT_EQ(storescu(folder, port), 0);
+  EXPECT_TRUE(wait_until([&] { return all_done(node.status(), 1); }, std::chrono::seconds(60))) << node.status().dump(2);
 }
 
 }  // namespace

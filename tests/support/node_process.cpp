@@ -21,8 +21,9 @@ Node::Node(const std::string& storage, int port, const std::string& extra) : sto
   if (pid_ == 0) {
     const std::string log = storage + "/serve.log";
     if (!std::freopen(log.c_str(), "a", stderr)) std::_Exit(126);
+    const std::string stable = extra.find("--stable-age-s") == std::string::npos ? " --stable-age-s 1 " : " ";
     const std::string cmd = "exec " + vigil_binary() + " serve --storage " + storage + " --port " +
-                            std::to_string(port) + " --stable-age-s 1 " + extra;
+                            std::to_string(port) + stable + extra;
     ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
     std::_Exit(127);
   }
