@@ -1,5 +1,7 @@
 #include "node/node_store.h"
 
+#include "node/audit_table.h"
+
 #include <chrono>
 #include <cmath>
 
@@ -24,9 +26,6 @@ CREATE TABLE IF NOT EXISTS deliveries(
   state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
   next_attempt_at REAL NOT NULL DEFAULT 0, last_error TEXT, delivered_at REAL,
   PRIMARY KEY(study_uid, file, destination));
-CREATE TABLE IF NOT EXISTS audit(
-  id INTEGER PRIMARY KEY, at REAL, event TEXT, calling_ae TEXT, called_ae TEXT, peer TEXT,
-  count INTEGER, detail TEXT);
 CREATE TABLE IF NOT EXISTS stage_timings(study_uid TEXT, stage TEXT, seconds REAL);
 )SQL";
 
@@ -41,6 +40,7 @@ double now_s() {
 
 NodeStore::NodeStore(const std::string& path, int max_attempts) : db_(path), max_attempts_(max_attempts) {
   db_.exec(kSchema);
+  db_.exec(kAuditTableSql);
 }
 
 bool NodeStore::record_instance(const ReceivedInstance& in, LatePolicy late, double now) {

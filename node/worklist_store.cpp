@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/uid_hash.h"
+#include "node/audit_table.h"
 
 namespace vigil::node {
 namespace {
@@ -38,6 +40,7 @@ Finding finding_from_json(const nlohmann::json& j) {
 WorklistStore::WorklistStore(const std::string& database_path, PriorityWeights weights)
     : db_(database_path), weights_(weights) {
   db_.exec(kSchema);
+  db_.exec(kAuditTableSql);
 }
 
 void WorklistStore::upsert(const nlohmann::json& summary, const std::string& result_folder,
@@ -156,6 +159,9 @@ bool WorklistStore::review(std::int64_t finding_id, const std::string& decision,
           {decision, comment, reviewer, now, finding_id});
   db_.run("INSERT INTO worklist_reviews(finding_id, study_uid, decision, comment, reviewer, at) VALUES (?, ?, ?, ?, ?, ?)",
           {finding_id, study_uid, decision, comment, reviewer, now});
+  // The audit trail names the reviewer and the finding, never the patient (study UID hashed).
+  db_.run("INSERT INTO audit(at, event, calling_ae, called_ae, peer, count, detail) VALUES (?, 'review', ?, '', '', 1, ?)",
+          {now, reviewer, "finding " + std::to_string(finding_id) + " of study " + hash_uid(study_uid) + " " + decision});
   // in_review once someone has looked; reported when every finding has a decision.
   db_.run("UPDATE worklist SET state = CASE WHEN NOT EXISTS (SELECT 1 FROM worklist_findings WHERE study_uid = ? AND "
           "decision = 'pending') THEN 'reported' ELSE 'in_review' END WHERE study_uid = ?",

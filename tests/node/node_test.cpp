@@ -236,6 +236,17 @@ TEST(Node, HostileSendersAreRefusedAndTheNodeKeepsServing) {
                            std::to_string(port) + " +sd +r +sp '*.dcm' " + folder + "\" >/dev/null 2>&1");
   std::this_thread::sleep_for(std::chrono::seconds(1));
   EXPECT_TRUE(std::filesystem::is_empty(dir.file("node/incoming"))) << "nothing half-stored";
+  // An A-ASSOCIATE-RQ PDU that claims ~2 GB, then garbage: the connection is dropped (or aborted,
+  // or rejected), never accepted; nothing is stored and the node keeps serving.
+  const auto oversized = vigil::test::run_command(
+      vigil::test::python() + " -c \"import socket, struct\n"
+      "s = socket.create_connection(('127.0.0.1', " + std::to_string(port) + "))\n"
+      "s.sendall(b'\\x01\\x00' + struct.pack('>I', 0x7ffffff0) + b'\\x00' * 4096)\n"
+      "s.settimeout(10)\n"
+      "try:\n    reply = s.recv(64)\n    print('closed' if not reply else 'pdu-type-%d' % reply[0])\n"
+      "except ConnectionResetError:\n    print('reset')\n\" 2>&1");
+  EXPECT_EQ(oversized.status, 0) << oversized.out;
+  EXPECT_EQ(oversized.out.find("pdu-type-2"), std::string::npos) << "never an A-ASSOCIATE-AC: " << oversized.out;
   // Still serving: the whole study arrives and is processed.
   EXPECT_EQ(storescu(folder, port), 0);
   ASSERT_TRUE(wait_until([&] { return all_done(node.status(), 1); }, std::chrono::seconds(120))) << node.status().dump(2);
