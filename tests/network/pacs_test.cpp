@@ -177,12 +177,7 @@ TEST_F(Pacs, SilentPacsTimesOut) {
 TEST_F(Pacs, TlsWithCertificatesBothWays) {
   TempDir dir("pacs-tls");
   ASSERT_TRUE(vigil::test::make_test_certificates(dir.path(), {"server", "client"}));
-  vigil::test::OrthancOptions tls;
-  tls.tls_certificate = dir.file("server.crt");
-  tls.tls_private_key = dir.file("server.key");
-  tls.tls_trusted = dir.file("ca.crt");
-  tls.tls_require_client_certificate = true;
-  Orthanc pacs(dir.file("orthanc"), tls);
+  Orthanc pacs(dir.file("orthanc"), vigil::test::tls_orthanc_options(dir.path(), "server"));
   ASSERT_TRUE(pacs.ok());
 
   vigil::dicom::PacsAddress secure = address(pacs);

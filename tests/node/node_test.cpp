@@ -263,12 +263,7 @@ TEST(Node, TlsBothWaysReceivingAndDelivering) {
   TempDir dir("node-tls");
   const std::string input = synth_studies(dir, 1, 20, 65);
   ASSERT_TRUE(vigil::test::make_test_certificates(dir.path(), {"node", "orthanc", "scanner"}));
-  vigil::test::OrthancOptions tls;
-  tls.tls_certificate = dir.file("orthanc.crt");
-  tls.tls_private_key = dir.file("orthanc.key");
-  tls.tls_trusted = dir.file("ca.crt");
-  tls.tls_require_client_certificate = true;
-  Orthanc pacs(dir.file("orthanc"), tls);
+  Orthanc pacs(dir.file("orthanc"), vigil::test::tls_orthanc_options(dir.path(), "orthanc"));
   ASSERT_TRUE(pacs.ok());
   const int port = vigil::test::free_port(), tls_port = vigil::test::free_port();
   Node node(dir.file("node"), port,

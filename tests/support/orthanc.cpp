@@ -29,6 +29,15 @@ int free_port() {
   return ntohs(a.sin_port);
 }
 
+OrthancOptions tls_orthanc_options(const std::string& folder, const std::string& name) {
+  OrthancOptions o;
+  o.tls_certificate = folder + "/" + name + ".crt";
+  o.tls_private_key = folder + "/" + name + ".key";
+  o.tls_trusted = folder + "/ca.crt";
+  o.tls_require_client_certificate = true;
+  return o;
+}
+
 Orthanc::Orthanc(const std::string& folder, const OrthancOptions& options) : folder_(folder), aet_(options.aet) {
   std::filesystem::create_directories(folder_ + "/storage");
   dicom_port_ = options.dicom_port > 0 ? options.dicom_port : free_port();

@@ -45,6 +45,10 @@ class Orthanc {
   pid_t pid_ = -1;
 };
 
+/// Options for an Orthanc with DICOM TLS requiring client certificates, using NAME.crt/NAME.key
+/// and ca.crt from `folder` (as made by make_test_certificates).
+OrthancOptions tls_orthanc_options(const std::string& folder, const std::string& name);
+
 /// A loopback TCP port nobody listens on at the time of the call.
 int free_port();
 
