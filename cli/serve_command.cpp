@@ -24,6 +24,14 @@ std::atomic<bool> g_stop{false};
 
 extern "C" void on_signal(int) { g_stop = true; }
 
+// STORAGE/node.db when it exists; otherwise says so for `vigil COMMAND` and returns "".
+std::string existing_database(const std::string& storage, const char* command) {
+  const std::string db = storage + "/node.db";
+  if (std::filesystem::exists(db)) return db;
+  std::cerr << "vigil " << command << ": no node database at " << db << "\n";
+  return {};
+}
+
 }  // namespace
 
 int run_serve(ServeArgs& args) {
@@ -50,11 +58,8 @@ int run_serve(ServeArgs& args) {
 }
 
 int run_status(const StatusArgs& args) {
-  const std::string db = args.storage + "/node.db";
-  if (!std::filesystem::exists(db)) {
-    std::cerr << "vigil status: no node database at " << db << "\n";
-    return kExitInputMissing;
-  }
+  const std::string db = existing_database(args.storage, "status");
+  if (db.empty()) return kExitInputMissing;
   node::NodeStore store(db);
   const auto studies = store.studies();
   if (args.json) {
@@ -78,11 +83,8 @@ int run_status(const StatusArgs& args) {
 }
 
 int run_worklist(const WorklistArgs& args) {
-  const std::string db = args.storage + "/node.db";
-  if (!std::filesystem::exists(db)) {
-    std::cerr << "vigil worklist: no worklist database at " << db << "\n";
-    return kExitInputMissing;
-  }
+  const std::string db = existing_database(args.storage, "worklist");
+  if (db.empty()) return kExitInputMissing;
   node::WorklistStore store(db, args.weights);
   const nlohmann::json list = store.list({}, node::now_s());
   if (args.json) {

@@ -1,6 +1,7 @@
 #include "node/worklist_store.h"
 
 #include <algorithm>
+#include <map>
 
 #include "core/error.h"
 #include "core/uid_hash.h"
@@ -103,17 +104,16 @@ nlohmann::json WorklistStore::list(const WorklistFilter& filter, double now) {
                             "COALESCE(modality, ''), COALESCE(algorithm, ''), COALESCE(status, '') FROM worklist "
                             "WHERE (? = '' OR state = ?) AND (? = '' OR modality = ?) AND received_at >= ?");
   s.bind(1, filter.state).bind(2, filter.state).bind(3, filter.modality).bind(4, filter.modality).bind(5, filter.since);
-  std::vector<nlohmann::json> rows;
+  std::map<std::string, nlohmann::json> rows;  // by Study UID
   std::vector<RankedStudy> order;
   while (s.step()) {
-    rows.push_back(study_row(s, now));
-    order.push_back({rows.back()["study_instance_uid"], rows.back()["priority"], rows.back()["received_at"]});
+    nlohmann::json row = study_row(s, now);
+    order.push_back({row["study_instance_uid"], row["priority"], row["received_at"]});
+    rows.emplace(order.back().study_uid, std::move(row));
   }
   rank(order);
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& r : order)
-    for (const auto& row : rows)
-      if (row["study_instance_uid"] == r.study_uid) out.push_back(row);
+  for (const auto& r : order) out.push_back(std::move(rows.at(r.study_uid)));
   return out;
 }
 

@@ -1,5 +1,6 @@
 #include "pipeline/study_runner.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/error.h"
@@ -87,17 +88,13 @@ StudyOutcome run_study(const dicom::Study& study, const std::string& out_root, c
     out.status = "succeeded";
     if (options.pacs) {
       out.sent = timed(out.timings, "send", [&] { return dicom::send_files(*options.pacs, out.dicom_files, options.send); });
-      if (!out.sent->all_stored()) {
+      const auto& sent = out.sent->instances;
+      const auto first_failed = std::find_if(sent.begin(), sent.end(), [](const auto& i) { return !i.stored; });
+      if (first_failed != sent.end()) {
         out.status = "failed";
-        out.error = std::to_string(out.sent->failed()) + " of " + std::to_string(out.sent->instances.size()) +
-                    " result instances were not stored at the PACS: " + out.sent->instances.back().message;
-        for (const auto& i : out.sent->instances)
-          if (!i.stored) {
-            out.error = std::to_string(out.sent->failed()) + " of " + std::to_string(out.sent->instances.size()) +
-                        " result instances not stored at the PACS; first: " +
-                        std::filesystem::path(i.path).filename().string() + ": " + i.message;
-            break;
-          }
+        out.error = std::to_string(out.sent->failed()) + " of " + std::to_string(sent.size()) +
+                    " result instances not stored at the PACS; first: " +
+                    std::filesystem::path(first_failed->path).filename().string() + ": " + first_failed->message;
       }
     }
   } catch (const Error& e) {
