@@ -34,30 +34,44 @@ VIGIL_HOST_DEVICE inline void symmetric_eigenvalues(float a, float b, float c, f
   out[2] = largest;
 }
 
-/// sigma^2-normalised measure at voxel (i, j, k) of `blurred`; `dot` selects the Hessian dot
-/// measure, otherwise minus the Laplacian.
-VIGIL_HOST_DEVICE inline float blob_measure_at(const float* blurred, Extent3 e, long i, long j, long k, float ix,
-                                               float iy, float iz, float norm, bool dot) {
-  const long nx = long(e.nx), ny = long(e.ny), nz = long(e.nz);
-  auto at = [&](long a, long b, long c) {
-    a = a < 0 ? 0 : (a >= nx ? nx - 1 : a);
-    b = b < 0 ? 0 : (b >= ny ? ny - 1 : b);
-    c = c < 0 ? 0 : (c >= nz ? nz - 1 : c);
-    return blurred[a + nx * (b + ny * c)];
-  };
-  const float v = at(i, j, k);
-  const float hxx = (at(i + 1, j, k) - 2 * v + at(i - 1, j, k)) * ix * ix;
-  const float hyy = (at(i, j + 1, k) - 2 * v + at(i, j - 1, k)) * iy * iy;
-  const float hzz = (at(i, j, k + 1) - 2 * v + at(i, j, k - 1)) * iz * iz;
+/// sigma^2-normalised measure from the blurred volume around one voxel: `at(di, dj, dk)` returns the
+/// neighbour at that offset. `dot` selects the Hessian dot measure, otherwise minus the Laplacian.
+template <typename At>
+VIGIL_HOST_DEVICE inline float blob_measure(const At& at, float ix, float iy, float iz, float norm, bool dot) {
+  const float v = at(0, 0, 0);
+  const float hxx = (at(1, 0, 0) - 2 * v + at(-1, 0, 0)) * ix * ix;
+  const float hyy = (at(0, 1, 0) - 2 * v + at(0, -1, 0)) * iy * iy;
+  const float hzz = (at(0, 0, 1) - 2 * v + at(0, 0, -1)) * iz * iz;
   if (!dot) return -norm * (hxx + hyy + hzz);
-  const float hxy = (at(i + 1, j + 1, k) - at(i + 1, j - 1, k) - at(i - 1, j + 1, k) + at(i - 1, j - 1, k)) * 0.25f * ix * iy;
-  const float hxz = (at(i + 1, j, k + 1) - at(i + 1, j, k - 1) - at(i - 1, j, k + 1) + at(i - 1, j, k - 1)) * 0.25f * ix * iz;
-  const float hyz = (at(i, j + 1, k + 1) - at(i, j + 1, k - 1) - at(i, j - 1, k + 1) + at(i, j - 1, k - 1)) * 0.25f * iy * iz;
+  const float hxy = (at(1, 1, 0) - at(1, -1, 0) - at(-1, 1, 0) + at(-1, -1, 0)) * 0.25f * ix * iy;
+  const float hxz = (at(1, 0, 1) - at(1, 0, -1) - at(-1, 0, 1) + at(-1, 0, -1)) * 0.25f * ix * iz;
+  const float hyz = (at(0, 1, 1) - at(0, 1, -1) - at(0, -1, 1) + at(0, -1, -1)) * 0.25f * iy * iz;
   float l[3];
   symmetric_eigenvalues(hxx, hxy, hxz, hyy, hyz, hzz, l);
   if (l[2] >= 0.0f) return 0.0f;  // not every direction curves down: not a bright blob
   // l[0] is the most negative (largest magnitude), l[2] the least.
   return norm * (l[2] * l[2]) / (-l[0]);
+}
+
+/// The measure at voxel (i, j, k), neighbours clamped to the volume (edges replicated).
+VIGIL_HOST_DEVICE inline float blob_measure_at(const float* blurred, Extent3 e, long i, long j, long k, float ix,
+                                               float iy, float iz, float norm, bool dot) {
+  const long nx = long(e.nx), ny = long(e.ny), nz = long(e.nz);
+  auto at = [&](long di, long dj, long dk) {
+    long a = i + di, b = j + dj, c = k + dk;
+    a = a < 0 ? 0 : (a >= nx ? nx - 1 : a);
+    b = b < 0 ? 0 : (b >= ny ? ny - 1 : b);
+    c = c < 0 ? 0 : (c >= nz ? nz - 1 : c);
+    return blurred[a + nx * (b + ny * c)];
+  };
+  return blob_measure(at, ix, iy, iz, norm, dot);
+}
+
+/// The same measure for a voxel at least one voxel from every face: no clamping (the CPU's fast path).
+VIGIL_HOST_DEVICE inline float blob_measure_interior(const float* centre, long row, long slice, float ix, float iy,
+                                                     float iz, float norm, bool dot) {
+  auto at = [&](long di, long dj, long dk) { return centre[di + row * dj + slice * dk]; };
+  return blob_measure(at, ix, iy, iz, norm, dot);
 }
 
 }  // namespace vigil::kernels
