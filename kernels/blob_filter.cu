@@ -3,6 +3,7 @@
 #include "kernels/blob_measure.h"
 #include "kernels/cuda_check.h"
 #include "kernels/gaussian.h"
+#include "kernels/grid3.cuh"
 
 namespace vigil::kernels {
 namespace {
@@ -10,13 +11,18 @@ namespace {
 __global__ void measure_max_kernel(const float* __restrict__ blurred, float* __restrict__ response,
                                    std::uint8_t* __restrict__ scale_index, Extent3 e, float ix, float iy, float iz,
                                    float norm, bool dot, int scale) {
-  const std::size_t v = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (v >= e.count()) return;
-  const long i = long(v % e.nx), j = long((v / e.nx) % e.ny), k = long(v / (e.nx * e.ny));
-  const float r = blob_measure_at(blurred, e, i, j, k, ix, iy, iz, norm, dot);
-  if (scale == 0 || r > response[v]) {
-    response[v] = r;
-    if (scale_index) scale_index[v] = static_cast<std::uint8_t>(scale);
+  long i, j;
+  if (!thread_ij(e.nx, e.ny, i, j)) return;
+  const long nx = long(e.nx), ny = long(e.ny), nz = long(e.nz);
+  for (long k = blockIdx.z; k < nz; k += gridDim.z) {
+    const long v = i + nx * (j + ny * k);
+    const bool inside = i > 0 && j > 0 && k > 0 && i + 1 < nx && j + 1 < ny && k + 1 < nz;
+    const float r = inside ? blob_measure_interior(blurred + v, nx, nx * ny, ix, iy, iz, norm, dot)
+                           : blob_measure_at(blurred, e, i, j, k, ix, iy, iz, norm, dot);
+    if (scale == 0 || r > response[v]) {
+      response[v] = r;
+      if (scale_index) scale_index[v] = static_cast<std::uint8_t>(scale);
+    }
   }
 }
 
@@ -29,12 +35,12 @@ void log_blob_response_cuda(const float* in, float* response, std::uint8_t* scal
   float* tmp = scratch + e.count();
   const float ix = 1.0f / scales.spacing_mm[0], iy = 1.0f / scales.spacing_mm[1], iz = 1.0f / scales.spacing_mm[2];
   const bool dot = scales.measure == BlobMeasure::kHessianDot;
-  constexpr unsigned kThreads = 256;
+  const Launch3 l = launch_3d(e);
   for (std::size_t s = 0; s < scales.sigma_mm.size(); ++s) {
     const float sigma = scales.sigma_mm[s];
     gaussian_blur_cuda(in, blurred, tmp, e,
                        {sigma / scales.spacing_mm[0], sigma / scales.spacing_mm[1], sigma / scales.spacing_mm[2]}, stream);
-    measure_max_kernel<<<blocks_for(e.count(), kThreads), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(
+    measure_max_kernel<<<l.grid, l.block, 0, static_cast<cudaStream_t>(stream)>>>(
         blurred, response, scale_index, e, ix, iy, iz, sigma * sigma, dot, static_cast<int>(s));
     VIGIL_CUDA_CHECK(cudaGetLastError());
   }

@@ -26,15 +26,13 @@ struct Components {
 /// CPU reference (union-find). `mask` != 0 is foreground.
 Components connected_components_cpu(const std::uint8_t* mask, Extent3 extent);
 
-/// CUDA on a device mask (label equivalence with pointer jumping). Synchronises; returns host data.
+/// CUDA on a device mask (union-find, Playne & Hawick 2018). Synchronises; returns host data.
 Components connected_components_cuda(const std::uint8_t* mask, Extent3 extent, Stream stream);
 
 /// Host mask on the chosen backend.
 Components connected_components(const std::uint8_t* mask, Extent3 extent, Backend backend = default_backend());
 
-/// Numbers components by first appearance and measures them, from a per-voxel representative
-/// voxel index (`kNoLabel` for background): the shared last step of both paths.
+/// Background in the per-voxel root tables the implementations build.
 inline constexpr std::uint32_t kNoLabel = 0xFFFFFFFFu;
-Components finish_components(const std::vector<std::uint32_t>& representative, Extent3 extent);
 
 }  // namespace vigil::kernels

@@ -19,41 +19,6 @@ std::uint32_t find(std::vector<std::uint32_t>& parent, std::uint32_t x) {
 
 }  // namespace
 
-Components finish_components(const std::vector<std::uint32_t>& rep, Extent3 e) {
-  Components out;
-  out.labels.assign(e.count(), 0);
-  // Representatives are voxel indices: a flat table numbers them (a hash map costs 3x more here).
-  std::vector<std::uint32_t> number(e.count(), 0);
-  std::uint32_t next = 0;
-  for (std::size_t v = 0; v < e.count(); ++v) {
-    if (rep[v] == kNoLabel) continue;
-    std::uint32_t& label_of_rep = number.at(rep[v]);
-    const bool added = label_of_rep == 0;
-    if (added) label_of_rep = ++next;
-    const std::uint32_t label = label_of_rep;
-    out.labels[v] = label;
-    const std::uint32_t i = std::uint32_t(v % e.nx), j = std::uint32_t((v / e.nx) % e.ny),
-                        k = std::uint32_t(v / (e.nx * e.ny));
-    if (added) {
-      Component c;
-      c.label = label;
-      c.bbox_min = c.bbox_max = {i, j, k};
-      out.components.push_back(c);
-    }
-    Component& c = out.components[label - 1];
-    ++c.voxels;
-    c.centroid[0] += i, c.centroid[1] += j, c.centroid[2] += k;
-    const std::uint32_t p[3] = {i, j, k};
-    for (int a = 0; a < 3; ++a) {
-      c.bbox_min[a] = std::min(c.bbox_min[a], p[a]);
-      c.bbox_max[a] = std::max(c.bbox_max[a], p[a]);
-    }
-  }
-  for (auto& c : out.components)
-    for (double& x : c.centroid) x /= double(c.voxels);
-  return out;
-}
-
 namespace {
 
 // A horizontal run of foreground voxels [i0, i1] in row (j, k).

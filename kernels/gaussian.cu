@@ -1,31 +1,94 @@
-// CUDA side of the separable Gaussian: one thread per output voxel and axis pass.
+// CUDA side of the separable Gaussian: one pass per axis, each block staging a tile of input plus
+// its halo in shared memory so every input value is read from global memory about once. Taps are
+// summed in the CPU reference's order (-r..r), so both sides add the same products in the same order.
 #include "kernels/cuda_check.h"
 #include "kernels/gaussian.h"
+#include "kernels/grid3.cuh"
 
 namespace vigil::kernels {
 namespace {
 
-__global__ void blur_axis_kernel(const float* __restrict__ in, float* __restrict__ out, Extent3 e, int axis, Taps t) {
-  const std::size_t idx = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (idx >= e.count()) return;
-  const long nx = long(e.nx), ny = long(e.ny);
-  const long i = long(idx % e.nx), j = long((idx / e.nx) % e.ny), k = long(idx / (e.nx * e.ny));
-  const long n = axis == 0 ? nx : axis == 1 ? ny : long(e.nz);
-  const long stride = axis == 0 ? 1 : axis == 1 ? nx : nx * ny;
-  const long pos = axis == 0 ? i : axis == 1 ? j : k;
-  const long base = long(idx) - pos * stride;
-  float acc = 0.0f;
-  for (int d = -t.radius; d <= t.radius; ++d) {
-    const long p = min(max(pos + d, 0L), n - 1);
-    acc += t.w[d + t.radius] * in[base + p * stride];
+constexpr int kLanes = 32;       // threads along x in a block
+constexpr int kRows = 8;         // threads along the other block dimension
+constexpr int kXSteps = 4;       // x pass: outputs per thread along x (tile of 128)
+constexpr int kAxisSteps = 8;    // y/z passes: outputs per thread along the axis (tile of 64)
+constexpr int kXTile = kLanes * kXSteps, kAxisTile = kRows * kAxisSteps;
+
+__device__ inline long clamp_index(long p, long n) { return p < 0 ? 0 : (p >= n ? n - 1 : p); }
+
+// Taps from the kernel parameter into shared memory: a dynamically indexed parameter array would
+// otherwise be copied to local memory per thread.
+__device__ inline void load_taps(const Taps& t, float* w) {
+  const int tid = threadIdx.y * blockDim.x + threadIdx.x;
+  for (int d = tid; d <= 2 * t.radius; d += blockDim.x * blockDim.y) w[d] = t.w[d];
+}
+
+// x pass: a block covers 128 outputs along x for 8 rows (j); each warp is one row.
+__global__ void blur_x_kernel(const float* __restrict__ in, float* __restrict__ out, Extent3 e, Taps t) {
+  __shared__ float w[2 * Taps::kMaxRadius + 1];
+  __shared__ float tile[kRows][kXTile + 2 * Taps::kMaxRadius];
+  load_taps(t, w);
+  const int r = t.radius, lane = threadIdx.x, row = threadIdx.y;
+  const long nx = long(e.nx), ny = long(e.ny), i0 = long(blockIdx.x) * kXTile;
+  const long j = long(blockIdx.y) * kRows + row;
+  for (long k = blockIdx.z; k < long(e.nz); k += gridDim.z) {
+    const long base = (j + ny * k) * nx;
+    __syncthreads();  // taps loaded; previous slice's tile consumed
+    if (j < ny)
+      for (int x = lane; x < kXTile + 2 * r; x += kLanes) tile[row][x] = in[base + clamp_index(i0 - r + x, nx)];
+    __syncthreads();
+    if (j >= ny) continue;
+    for (int s = 0; s < kXSteps; ++s) {
+      const int x = lane + kLanes * s;
+      if (i0 + x >= nx) break;
+      float acc = 0.0f;
+      for (int d = -r; d <= r; ++d) acc += w[d + r] * tile[row][x + r + d];
+      out[base + i0 + x] = acc;
+    }
   }
-  out[idx] = acc;
+}
+
+// y or z pass: a block covers 32 lanes along x and 64 outputs along the axis, for one position of
+// the remaining axis per grid z step.
+__global__ void blur_strided_kernel(const float* __restrict__ in, float* __restrict__ out, Extent3 e, int axis,
+                                    Taps t) {
+  __shared__ float w[2 * Taps::kMaxRadius + 1];
+  __shared__ float tile[kAxisTile + 2 * Taps::kMaxRadius][kLanes];
+  load_taps(t, w);
+  const int r = t.radius, lane = threadIdx.x;
+  const long nx = long(e.nx), ny = long(e.ny);
+  const long n_axis = axis == 1 ? ny : long(e.nz), n_other = axis == 1 ? long(e.nz) : ny;
+  const long i = long(blockIdx.x) * kLanes + lane, p0 = long(blockIdx.y) * kAxisTile;
+  for (long other = blockIdx.z; other < n_other; other += gridDim.z) {
+    const auto at = [&](long p) { return axis == 1 ? i + nx * (p + ny * other) : i + nx * (other + ny * p); };
+    __syncthreads();
+    if (i < nx)
+      for (int row = threadIdx.y; row < kAxisTile + 2 * r; row += kRows)
+        tile[row][lane] = in[at(clamp_index(p0 - r + row, n_axis))];
+    __syncthreads();
+    if (i >= nx) continue;
+    for (int s = 0; s < kAxisSteps; ++s) {
+      const int row = threadIdx.y + kRows * s;
+      if (p0 + row >= n_axis) break;
+      float acc = 0.0f;
+      for (int d = -r; d <= r; ++d) acc += w[d + r] * tile[row + r + d][lane];
+      out[at(p0 + row)] = acc;
+    }
+  }
 }
 
 void pass(const float* in, float* out, Extent3 e, int axis, float sigma, Stream stream) {
-  constexpr unsigned kThreads = 256;
-  blur_axis_kernel<<<blocks_for(e.count(), kThreads), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(
-      in, out, e, axis, gaussian_taps(sigma));
+  const Taps taps = gaussian_taps(sigma);
+  const cudaStream_t s = static_cast<cudaStream_t>(stream);
+  const dim3 block(kLanes, kRows);
+  if (axis == 0) {
+    const Launch3 l = launch_3d((e.nx + kXTile - 1) / kXTile, (e.ny + kRows - 1) / kRows, e.nz, 1, 1);
+    blur_x_kernel<<<l.grid, block, 0, s>>>(in, out, e, taps);
+  } else {
+    const std::size_t n_axis = axis == 1 ? e.ny : e.nz, n_other = axis == 1 ? e.nz : e.ny;
+    const Launch3 l = launch_3d((e.nx + kLanes - 1) / kLanes, (n_axis + kAxisTile - 1) / kAxisTile, n_other, 1, 1);
+    blur_strided_kernel<<<l.grid, block, 0, s>>>(in, out, e, axis, taps);
+  }
   VIGIL_CUDA_CHECK(cudaGetLastError());
 }
 

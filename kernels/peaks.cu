@@ -2,6 +2,7 @@
 // an atomic counter (order arbitrary), copied back and ranked on the host like the CPU path.
 #include "kernels/cuda_check.h"
 #include "kernels/device_buffer.h"
+#include "kernels/grid3.cuh"
 #include "kernels/peaks.h"
 
 namespace vigil::kernels {
@@ -10,27 +11,34 @@ namespace {
 __global__ void peak_kernel(const float* __restrict__ v, const std::uint8_t* __restrict__ scale,
                             const std::uint8_t* __restrict__ mask, Extent3 e, float threshold, int r,
                             Peak* __restrict__ out, unsigned* __restrict__ count, unsigned capacity) {
-  const std::size_t p = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (p >= e.count()) return;
-  const float value = v[p];
-  if (!(value > threshold) || (mask && !mask[p])) return;
+  long i, j;
+  if (!thread_ij(e.nx, e.ny, i, j)) return;
   const long nx = long(e.nx), ny = long(e.ny), nz = long(e.nz);
-  const long i = long(p % e.nx), j = long((p / e.nx) % e.ny), k = long(p / (e.nx * e.ny));
-  for (long c = max(0L, k - r); c <= min(nz - 1, k + r); ++c)
-    for (long b = max(0L, j - r); b <= min(ny - 1, j + r); ++b)
-      for (long a = max(0L, i - r); a <= min(nx - 1, i + r); ++a) {
-        const long q = a + nx * (b + ny * c);
-        if (q != long(p) && (v[q] > value || (v[q] == value && q < long(p)))) return;
-      }
-  const unsigned slot = atomicAdd(count, 1u);
-  if (slot < capacity) {
-    Peak pk;
-    pk.i = std::uint32_t(i);
-    pk.j = std::uint32_t(j);
-    pk.k = std::uint32_t(k);
-    pk.value = value;
-    pk.scale = scale ? scale[p] : 0;
-    out[slot] = pk;
+  for (long k = blockIdx.z; k < nz; k += gridDim.z) {
+    const long p = i + nx * (j + ny * k);
+    const float value = v[p];
+    if (!(value > threshold) || (mask && !mask[p])) continue;
+    bool is_peak = true;
+    for (long c = max(0L, k - r); c <= min(nz - 1, k + r) && is_peak; ++c)
+      for (long b = max(0L, j - r); b <= min(ny - 1, j + r) && is_peak; ++b)
+        for (long a = max(0L, i - r); a <= min(nx - 1, i + r); ++a) {
+          const long q = a + nx * (b + ny * c);
+          if (q != p && (v[q] > value || (v[q] == value && q < p))) {
+            is_peak = false;
+            break;
+          }
+        }
+    if (!is_peak) continue;
+    const unsigned slot = atomicAdd(count, 1u);
+    if (slot < capacity) {
+      Peak pk;
+      pk.i = std::uint32_t(i);
+      pk.j = std::uint32_t(j);
+      pk.k = std::uint32_t(k);
+      pk.value = value;
+      pk.scale = scale ? scale[p] : 0;
+      out[slot] = pk;
+    }
   }
 }
 
@@ -46,8 +54,8 @@ std::vector<Peak> find_peaks_cuda(const float* v, const std::uint8_t* scale, con
     DeviceBuffer<Peak> d_out(capacity);
     DeviceBuffer<unsigned> d_count(1);
     VIGIL_CUDA_CHECK(cudaMemsetAsync(d_count.get(), 0, sizeof(unsigned), s));
-    constexpr unsigned kThreads = 256;
-    peak_kernel<<<blocks_for(e.count(), kThreads), kThreads, 0, s>>>(v, scale, mask, e, o.threshold,
+    const Launch3 l = launch_3d(e);
+    peak_kernel<<<l.grid, l.block, 0, s>>>(v, scale, mask, e, o.threshold,
                                                                       std::max(1, o.radius), d_out.get(),
                                                                       d_count.get(), capacity);
     VIGIL_CUDA_CHECK(cudaGetLastError());

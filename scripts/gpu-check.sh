@@ -2,8 +2,9 @@
 # GPU-vs-CPU checks on a lent GPU machine (CUDA + CMake, no DCMTK/ITK/GoogleTest there).
 # Here, once per session:   scripts/gpu-check.sh --prepare     (copies GoogleTest sources to .gtest-src/)
 # There, through `device`:  scripts/gpu-check.sh                (carry: [".gtest-src"])
-# Builds the compute-only tree for sm_90 (with the machine's own torch as LibTorch) and runs every
-# kernel and LibTorch test, the gpu-labelled ones included.
+# Builds the compute-only tree for sm_90 (with the machine's own torch as LibTorch), runs every
+# kernel and LibTorch test, the gpu-labelled ones included, then the GPU benchmark
+# (benchmarks/gpu), whose table lands in $OUT/gpu-bench.md when $OUT is set.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ "${1:-}" = "--prepare" ]; then
@@ -17,4 +18,7 @@ cmake -S "$root" -B "$build" -DVIGIL_ONLY_COMPUTE=ON -DCMAKE_BUILD_TYPE=Release 
   -DVIGIL_GTEST_SOURCE_DIR="$root/.gtest-src" ${CMAKE_GENERATOR:+-G "$CMAKE_GENERATOR"}
 cmake --build "$build" -j"$(nproc)"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv || true
-cd "$build" && ctest --output-on-failure
+status=0
+(cd "$build" && ctest --output-on-failure) || status=$?
+"$build/bin/vigil_gpu_bench" --markdown "${OUT:-$build}/gpu-bench.md" || status=$?
+exit $status

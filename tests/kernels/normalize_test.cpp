@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#ifdef VIGIL_HAVE_CUDA
+#include <cuda_runtime.h>
+#endif
+
 #include <cmath>
 #include <limits>
 #include <random>
@@ -103,6 +107,23 @@ TEST(NormalizeGpu, MatchesTheCpuReference) {
       for (std::size_t i = 0; i < n; ++i) ASSERT_NEAR(gpu[i], cpu[i], 1e-6f) << i;
     }
   }
+#ifdef VIGIL_HAVE_CUDA
+  // Device pointers off the vector alignment (a tensor view's storage offset) take the scalar path.
+  const auto in = random_int16(1027, 3);
+  const IntensityTransform t = IntensityTransform::window(-1000, 400);
+  std::vector<float> cpu(1027), gpu(1027);
+  normalize_cpu(in.data() + 1, cpu.data() + 3, 1023, t);
+  std::int16_t* d_in = nullptr;
+  float* d_out = nullptr;
+  ASSERT_EQ(cudaMalloc(&d_in, 1027 * sizeof(std::int16_t)), cudaSuccess);
+  ASSERT_EQ(cudaMalloc(&d_out, 1027 * sizeof(float)), cudaSuccess);
+  cudaMemcpy(d_in, in.data(), 1027 * sizeof(std::int16_t), cudaMemcpyHostToDevice);
+  normalize_cuda(d_in + 1, d_out + 3, 1023, t, nullptr);
+  cudaMemcpy(gpu.data(), d_out, 1027 * sizeof(float), cudaMemcpyDeviceToHost);
+  cudaFree(d_in);
+  cudaFree(d_out);
+  for (std::size_t i = 3; i < 1026; ++i) ASSERT_NEAR(gpu[i], cpu[i], 1e-6f) << i;
+#endif
 }
 
 }  // namespace

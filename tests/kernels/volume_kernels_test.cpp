@@ -8,6 +8,10 @@
 #include <random>
 #include <vector>
 
+#ifdef VIGIL_HAVE_CUDA
+#include <cuda_runtime.h>
+#endif
+
 #include "kernels/components.h"
 #include "kernels/patches.h"
 #include "kernels/resample.h"
@@ -180,6 +184,44 @@ TEST(StitchingCpu, ImportanceIsSymmetricWithItsPeakInTheMiddle) {
   EXPECT_GE(*std::min_element(imp.begin(), imp.end()), 1e-3f);
 }
 
+void expect_same_components(const Components& cpu, const Components& gpu) {
+  ASSERT_EQ(cpu.components.size(), gpu.components.size());
+  for (std::size_t n = 0; n < cpu.components.size(); ++n) {
+    const Component &a = cpu.components[n], &b = gpu.components[n];
+    EXPECT_EQ(a.label, b.label);
+    EXPECT_EQ(a.voxels, b.voxels) << n;
+    EXPECT_EQ(a.bbox_min, b.bbox_min) << n;
+    EXPECT_EQ(a.bbox_max, b.bbox_max) << n;
+    for (int axis = 0; axis < 3; ++axis) EXPECT_DOUBLE_EQ(a.centroid[axis], b.centroid[axis]) << n;
+  }
+}
+
+#ifdef VIGIL_HAVE_CUDA
+// accumulate_window_cuda works on device memory: this test moves the data itself.
+void accumulate_on_gpu(const std::vector<float>& prediction, const std::vector<float>& importance,
+                       const std::vector<Index3>& origins, std::array<int, 3> window, Extent3 e,
+                       std::vector<float>& sum, std::vector<float>& weight) {
+  void *d_pred = nullptr, *d_imp = nullptr, *d_sum = nullptr, *d_weight = nullptr;
+  const std::size_t window_bytes = prediction.size() * sizeof(float), volume_bytes = e.count() * sizeof(float);
+  ASSERT_EQ(cudaMalloc(&d_pred, window_bytes), cudaSuccess);
+  ASSERT_EQ(cudaMalloc(&d_imp, window_bytes), cudaSuccess);
+  ASSERT_EQ(cudaMalloc(&d_sum, volume_bytes), cudaSuccess);
+  ASSERT_EQ(cudaMalloc(&d_weight, volume_bytes), cudaSuccess);
+  cudaMemcpy(d_pred, prediction.data(), window_bytes, cudaMemcpyHostToDevice);
+  cudaMemcpy(d_imp, importance.data(), window_bytes, cudaMemcpyHostToDevice);
+  cudaMemset(d_sum, 0, volume_bytes);
+  cudaMemset(d_weight, 0, volume_bytes);
+  for (const auto& o : origins)
+    accumulate_window_cuda(static_cast<float*>(d_pred), static_cast<float*>(d_imp), o, window,
+                           static_cast<float*>(d_sum), static_cast<float*>(d_weight), e, nullptr);
+  sum.resize(e.count());
+  weight.resize(e.count());
+  cudaMemcpy(sum.data(), d_sum, volume_bytes, cudaMemcpyDeviceToHost);
+  cudaMemcpy(weight.data(), d_weight, volume_bytes, cudaMemcpyDeviceToHost);
+  for (void* p : {d_pred, d_imp, d_sum, d_weight}) cudaFree(p);
+}
+#endif
+
 TEST(VolumeKernelsGpu, MatchTheCpuReferences) {
   if (cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device";
   const Extent3 ie{67, 45, 31};
@@ -197,13 +239,39 @@ TEST(VolumeKernelsGpu, MatchTheCpuReferences) {
     const Components cpu = connected_components(mask.data(), ie, Backend::kCpu);
     const Components gpu = connected_components(mask.data(), ie, Backend::kCuda);
     EXPECT_EQ(cpu.labels, gpu.labels) << percent;
-    EXPECT_EQ(cpu.components.size(), gpu.components.size());
+    expect_same_components(cpu, gpu);
   }
+  // Isolated voxels on every other index: the most components a 26-connected mask can hold.
+  std::vector<std::uint8_t> sparse(ie.count());
+  for (std::size_t k = 0; k < ie.nz; k += 2)
+    for (std::size_t j = 0; j < ie.ny; j += 2)
+      for (std::size_t i = 0; i < ie.nx; i += 2) sparse[i + ie.nx * (j + ie.ny * k)] = 1;
+  const Components cpu_sparse = connected_components(sparse.data(), ie, Backend::kCpu);
+  const Components gpu_sparse = connected_components(sparse.data(), ie, Backend::kCuda);
+  EXPECT_EQ(cpu_sparse.components.size(), 34u * 23u * 16u);
+  EXPECT_EQ(cpu_sparse.labels, gpu_sparse.labels);
+  expect_same_components(cpu_sparse, gpu_sparse);
   const std::vector<Index3> centres{{5, 5, 4}, {0, 0, 0}, {66, 44, 30}, {30, 20, 15}};
   std::vector<float> pc(centres.size() * 32 * 32 * 16), pg(pc.size());
   gather_patches(in.data(), ie, centres, {32, 32, 16}, -1.0f, pc.data(), Backend::kCpu);
   gather_patches(in.data(), ie, centres, {32, 32, 16}, -1.0f, pg.data(), Backend::kCuda);
   EXPECT_EQ(pc, pg);
+#ifdef VIGIL_HAVE_CUDA
+  // Stitching: every window of a plan accumulated on both sides.
+  const std::array<int, 3> window{24, 16, 12};
+  const auto importance = gaussian_importance(window);
+  std::vector<float> prediction(importance.size());
+  for (std::size_t p = 0; p < prediction.size(); ++p) prediction[p] = float(p % 97) / 97.0f;
+  std::vector<float> sum_cpu(ie.count()), weight_cpu(ie.count()), sum_gpu, weight_gpu;
+  const auto origins = plan_windows(ie, window, 0.5f);
+  for (const auto& o : origins)
+    accumulate_window_cpu(prediction.data(), importance.data(), o, window, sum_cpu.data(), weight_cpu.data(), ie);
+  accumulate_on_gpu(prediction, importance, origins, window, ie, sum_gpu, weight_gpu);
+  for (std::size_t v = 0; v < ie.count(); ++v) {
+    ASSERT_NEAR(sum_gpu[v], sum_cpu[v], 1e-5f * std::max(1.0f, sum_cpu[v])) << v;
+    ASSERT_NEAR(weight_gpu[v], weight_cpu[v], 1e-5f * std::max(1.0f, weight_cpu[v])) << v;
+  }
+#endif
 }
 
 }  // namespace
