@@ -19,12 +19,24 @@ struct DeviceStats {
   std::uint32_t min[3], max[3];
 };
 
-__device__ std::uint32_t find_root(const std::uint32_t* L, std::uint32_t x) {
+// Root of x, with every node on the way pointed straight at it (path compression keeps the trees of
+// one large component, such as a lung, shallow). Safe while others link: a parent is always a
+// smaller index of the same component (links and rewrites both point to smaller members), only
+// roots are relinked (atomicMin), and a node is rewritten only after it was seen not to be a root.
+__device__ std::uint32_t find_root(std::uint32_t* L, std::uint32_t x) {
+  std::uint32_t root = x;
   while (true) {
-    const std::uint32_t parent = __ldcg(L + x);  // from L2: other blocks relink concurrently
-    if (parent == x) return x;
+    const std::uint32_t parent = __ldcg(L + root);  // from L2: other blocks relink concurrently
+    if (parent == root) break;
+    root = parent;
+  }
+  while (x != root) {
+    const std::uint32_t parent = __ldcg(L + x);
+    if (parent == x) break;
+    if (parent > root) __stcg(L + x, root);
     x = parent;
   }
+  return root;
 }
 
 __device__ void unite(std::uint32_t* L, std::uint32_t a, std::uint32_t b) {

@@ -38,13 +38,16 @@ __global__ void blur_x_kernel(const float* __restrict__ in, float* __restrict__ 
       for (int x = lane; x < kXTile + 2 * r; x += kLanes) tile[row][x] = in[base + clamp_index(i0 - r + x, nx)];
     __syncthreads();
     if (j >= ny) continue;
-    for (int s = 0; s < kXSteps; ++s) {
-      const int x = lane + kLanes * s;
-      if (i0 + x >= nx) break;
-      float acc = 0.0f;
-      for (int d = -r; d <= r; ++d) acc += w[d + r] * tile[row][x + r + d];
-      out[base + i0 + x] = acc;
+    // Each tap weight is read once for all of this thread's outputs.
+    float acc[kXSteps] = {};
+    for (int d = -r; d <= r; ++d) {
+      const float wd = w[d + r];
+#pragma unroll
+      for (int s = 0; s < kXSteps; ++s) acc[s] += wd * tile[row][lane + kLanes * s + r + d];
     }
+#pragma unroll
+    for (int s = 0; s < kXSteps; ++s)
+      if (i0 + lane + kLanes * s < nx) out[base + i0 + lane + kLanes * s] = acc[s];
   }
 }
 
@@ -67,13 +70,15 @@ __global__ void blur_strided_kernel(const float* __restrict__ in, float* __restr
         tile[row][lane] = in[at(clamp_index(p0 - r + row, n_axis))];
     __syncthreads();
     if (i >= nx) continue;
-    for (int s = 0; s < kAxisSteps; ++s) {
-      const int row = threadIdx.y + kRows * s;
-      if (p0 + row >= n_axis) break;
-      float acc = 0.0f;
-      for (int d = -r; d <= r; ++d) acc += w[d + r] * tile[row + r + d][lane];
-      out[at(p0 + row)] = acc;
+    float acc[kAxisSteps] = {};
+    for (int d = -r; d <= r; ++d) {
+      const float wd = w[d + r];
+#pragma unroll
+      for (int s = 0; s < kAxisSteps; ++s) acc[s] += wd * tile[threadIdx.y + kRows * s + r + d][lane];
     }
+#pragma unroll
+    for (int s = 0; s < kAxisSteps; ++s)
+      if (p0 + threadIdx.y + kRows * s < n_axis) out[at(p0 + threadIdx.y + kRows * s)] = acc[s];
   }
 }
 

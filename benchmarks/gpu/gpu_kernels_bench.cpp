@@ -187,7 +187,7 @@ int main(int argc, char** argv) {
                   host_ms(3, [&] { find_peaks_cpu(response.data(), scale_index.data(), lung.data(), e, peak_options); }),
                   n * 6.0});
 
-  rows.push_back({"26-connected components of the lung mask (kernel 5)",
+  rows.push_back({"26-connected components of the lung mask, labels and stats copied to the host (kernel 5)",
                   gpu_ms(5, [&] { connected_components_cuda(d_mask.get(), e, nullptr); }),
                   host_ms(3, [&] { connected_components(lung.data(), e, Backend::kCuda); }),
                   host_ms(3, [&] { connected_components_cpu(lung.data(), e); }), 0});
