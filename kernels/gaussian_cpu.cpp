@@ -32,7 +32,7 @@ namespace {
 // inner loop contiguous, so it vectorises; taps are summed in the CUDA kernel's order (-r..r).
 // Cloned for AVX2 (chosen at load time) so one binary runs on any x86-64 and uses wide vectors where present.
 #if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target_clones("avx2,fma", "default")))
+__attribute__((target_clones("arch=x86-64-v3", "default")))
 #endif
 void add_scaled_row(float* __restrict acc, const float* __restrict row, float w, long n) {
   for (long i = 0; i < n; ++i) acc[i] += w * row[i];
