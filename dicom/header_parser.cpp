@@ -105,11 +105,20 @@ void read_frames(DcmItem& dataset, InstanceHeader& h) {
   }
 }
 
-bool has_dicm_prefix(const std::string& path) {
+enum class FileStart { kDicmPreamble, kDataElement, kOther };
+
+// Part 10 files carry "DICM" at byte 128. Files without it can still be bare data sets (written by
+// old software); those start with a tag of group 0000-0008, since every useful one has its SOP
+// identity in group 0008. Anything else (a NRRD, a zip, a report) is rejected here, before DCMTK
+// would try to parse a large non-DICOM file three times over.
+FileStart sniff_file_start(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  char buffer[132] = {};
-  in.read(buffer, sizeof buffer);
-  return in.gcount() == 132 && std::memcmp(buffer + 128, "DICM", 4) == 0;
+  unsigned char buffer[132] = {};
+  in.read(reinterpret_cast<char*>(buffer), sizeof buffer);
+  if (in.gcount() == 132 && std::memcmp(buffer + 128, "DICM", 4) == 0) return FileStart::kDicmPreamble;
+  const unsigned group = buffer[0] | (buffer[1] << 8);  // little endian
+  if (in.gcount() >= 8 && group <= 0x0008 && group % 2 == 0) return FileStart::kDataElement;
+  return FileStart::kOther;
 }
 
 }  // namespace
@@ -171,7 +180,11 @@ InstanceHeader read_header_or_throw(const std::string& path) {
   if (ec) throw Error(ErrorCode::kIo, path + ": cannot read file: " + ec.message());
   if (size == 0) throw Error(ErrorCode::kNotDicom, path + ": empty file (0 bytes)");
 
-  const bool dicm = has_dicm_prefix(path);
+  const FileStart start = sniff_file_start(path);
+  if (start == FileStart::kOther)
+    throw Error(ErrorCode::kNotDicom, path + ": not a DICOM file (no DICM preamble, and it does not start with a "
+                                             "DICOM data element)");
+  const bool dicm = start == FileStart::kDicmPreamble;
   // Without a File Meta header DCMTK guesses the encoding and can guess wrong (a wrong guess may
   // even "parse" into nonsense): try both little-endian encodings explicitly (PS3.5 A.1, A.2) and
   // keep the first reading that carries a SOP identity.

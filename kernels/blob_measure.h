@@ -43,6 +43,9 @@ VIGIL_HOST_DEVICE inline float blob_measure(const At& at, float ix, float iy, fl
   const float hyy = (at(0, 1, 0) - 2 * v + at(0, -1, 0)) * iy * iy;
   const float hzz = (at(0, 0, 1) - 2 * v + at(0, 0, -1)) * iz * iz;
   if (!dot) return -norm * (hxx + hyy + hzz);
+  // A negative definite matrix has a negative diagonal: with any diagonal entry >= 0 the largest
+  // eigenvalue is >= 0 too, and the answer below would be 0. Most lung voxels leave here.
+  if (hxx >= 0.0f || hyy >= 0.0f || hzz >= 0.0f) return 0.0f;
   const float hxy = (at(1, 1, 0) - at(1, -1, 0) - at(-1, 1, 0) + at(-1, -1, 0)) * 0.25f * ix * iy;
   const float hxz = (at(1, 0, 1) - at(1, 0, -1) - at(-1, 0, 1) + at(-1, 0, -1)) * 0.25f * ix * iz;
   const float hyz = (at(0, 1, 1) - at(0, 1, -1) - at(0, -1, 1) + at(0, -1, -1)) * 0.25f * iy * iz;

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <random>
 
+#include <dcmtk/dcmdata/dcfilefo.h>
+
 #include "core/error.h"
 #include "dicom/catalog.h"
 #include "dicom/header_parser.h"
@@ -56,6 +58,33 @@ TEST(HostileInput, GarbageFilesAreSkippedWithReasonsAndGoodSeriesStillRead) {
   const Series* series = catalog.find_series(spec.series_uid);
   ASSERT_NE(series, nullptr);
   EXPECT_EQ(read_volume(*series).volume.geometry.size[2], 4u);
+}
+
+// Old software writes bare data sets (no preamble, no File Meta): they are still read. Other files,
+// such as a large volume beside the series, are rejected from their first bytes.
+TEST(HostileInput, BareDataSetsAreReadAndOtherFilesRejectedFromTheirFirstBytes) {
+  TempDir dir("bare");
+  test::SeriesSpec spec;
+  spec.positions = test::regular_positions({0, 0, 0}, spec.orientation, 2.0, 2);
+  const auto good = test::write_series(spec, dir.file("good"));
+  DcmFileFormat file;
+  ASSERT_TRUE(file.loadFile(good[0].c_str()).good());
+  for (const E_TransferSyntax xfer : {EXS_LittleEndianExplicit, EXS_LittleEndianImplicit}) {
+    const std::string bare = dir.file(xfer == EXS_LittleEndianExplicit ? "bare_explicit" : "bare_implicit");
+    ASSERT_TRUE(file.getDataset()->saveFile(bare.c_str(), xfer).good());
+    ASSERT_NE(read_bytes(bare).substr(128, 4), "DICM");
+    const InstanceHeader h = read_instance_header(bare);
+    EXPECT_EQ(h.series_instance_uid, spec.series_uid);
+    EXPECT_EQ(h.rows, spec.rows);
+  }
+  write_bytes(dir.file("labels.nrrd"), "NRRD0004\ntype: uint16\n\n" + std::string(4 << 20, '\x01'));
+  try {
+    read_instance_header(dir.file("labels.nrrd"));
+    ADD_FAILURE() << "a NRRD file was read as DICOM";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kNotDicom);
+    EXPECT_NE(std::string(e.what()).find("does not start with a DICOM data element"), std::string::npos) << e.what();
+  }
 }
 
 TEST(HostileInput, TruncatedPixelDataFailsTheSeriesNamingTheFile) {
