@@ -57,40 +57,30 @@ Image::Pointer itk_volume() {
 
 constexpr Extent3 kExtent{kNx, kNy, kNz};
 
-void BM_VigilGaussian(benchmark::State& state) {
-  std::vector<float> out(kExtent.count());
-  const std::array<float, 3> sigma{float(kSigmaMm / kSpacing[0]), float(kSigmaMm / kSpacing[1]), float(kSigmaMm / kSpacing[2])};
-  for (auto _ : state) vigil::kernels::gaussian_blur_cpu(volume().data(), out.data(), kExtent, sigma);
-}
-
-void BM_ItkSmoothingRecursiveGaussian(benchmark::State& state) {
-  for (auto _ : state) {
-    auto f = itk::SmoothingRecursiveGaussianImageFilter<Image, Image>::New();
-    f->SetInput(itk_volume());
-    f->SetSigma(kSigmaMm);
-    f->Update();
-  }
-}
-
 // The candidate detector's largest scale (15 mm radius / sqrt 3): a FIR's cost grows with sigma,
 // a recursive filter's does not, so this is where Vigil's Gaussian is weakest against ITK's.
 constexpr double kLargeSigmaMm = 8.66;
 
-void BM_VigilGaussianLargeSigma(benchmark::State& state) {
+void vigil_gaussian(benchmark::State& state, double sigma_mm) {
   std::vector<float> out(kExtent.count());
-  const std::array<float, 3> sigma{float(kLargeSigmaMm / kSpacing[0]), float(kLargeSigmaMm / kSpacing[1]),
-                                   float(kLargeSigmaMm / kSpacing[2])};
+  const std::array<float, 3> sigma{float(sigma_mm / kSpacing[0]), float(sigma_mm / kSpacing[1]),
+                                   float(sigma_mm / kSpacing[2])};
   for (auto _ : state) vigil::kernels::gaussian_blur_cpu(volume().data(), out.data(), kExtent, sigma);
 }
 
-void BM_ItkSmoothingRecursiveGaussianLargeSigma(benchmark::State& state) {
+void itk_gaussian(benchmark::State& state, double sigma_mm) {
   for (auto _ : state) {
     auto f = itk::SmoothingRecursiveGaussianImageFilter<Image, Image>::New();
     f->SetInput(itk_volume());
-    f->SetSigma(kLargeSigmaMm);
+    f->SetSigma(sigma_mm);
     f->Update();
   }
 }
+
+void BM_VigilGaussian(benchmark::State& state) { vigil_gaussian(state, kSigmaMm); }
+void BM_ItkSmoothingRecursiveGaussian(benchmark::State& state) { itk_gaussian(state, kSigmaMm); }
+void BM_VigilGaussianLargeSigma(benchmark::State& state) { vigil_gaussian(state, kLargeSigmaMm); }
+void BM_ItkSmoothingRecursiveGaussianLargeSigma(benchmark::State& state) { itk_gaussian(state, kLargeSigmaMm); }
 
 vigil::kernels::BlobScales one_scale(vigil::kernels::BlobMeasure measure) {
   vigil::kernels::BlobScales s;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
@@ -195,7 +196,8 @@ void configure(DcmSCPConfig& config, const StoreScpOptions& o, std::uint16_t por
 
 // TLS associations: DCMTK 3.6.7's SCP pool and DcmSCP::listen() have no TLS hook, so this loop
 // accepts them itself (ASC_receiveAssociation with the secure layer, as storescp --tls does) and
-// hands each to a worker: one TLS association at a time.
+// serves each on its own thread, like the pool does for plain TCP: up to max_associations at once,
+// further requests rejected (transient, local limit exceeded).
 void run_tls(const StoreScpOptions& o, const std::atomic<bool>& stop) {
   DcmTLSTransportLayer layer(NET_ACCEPTOR, nullptr, OFTrue);
   auto require = [](const OFCondition& c, const std::string& what) {
@@ -218,6 +220,11 @@ void run_tls(const StoreScpOptions& o, const std::atomic<bool>& stop) {
     ASC_dropNetwork(&network);
     require(attached, "transport layer");
   }
+  struct {
+    std::mutex mutex;
+    std::condition_variable idle;
+    unsigned active = 0;
+  } workers;
   while (!stop) {
     if (!ASC_associationWaiting(network, 1)) continue;
     T_ASC_Association* association = nullptr;
@@ -231,10 +238,33 @@ void run_tls(const StoreScpOptions& o, const std::atomic<bool>& stop) {
       }
       continue;
     }
-    Worker<DcmThreadSCP> worker;
-    configure(worker.getConfig(), o, o.tls_port);
-    worker.run(association);  // takes the association over and ends it
+    {
+      std::lock_guard<std::mutex> lock(workers.mutex);
+      if (workers.active >= o.max_associations) {
+        T_ASC_RejectParameters reject{ASC_RESULT_REJECTEDTRANSIENT, ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED,
+                                      ASC_REASON_SP_PRES_LOCALLIMITEXCEEDED};
+        ASC_rejectAssociation(association, &reject);
+        ASC_dropAssociation(association);
+        ASC_destroyAssociation(&association);
+        continue;
+      }
+      ++workers.active;
+    }
+    std::thread([&o, &workers, association] {
+      {
+        Worker<DcmThreadSCP> worker;
+        configure(worker.getConfig(), o, o.tls_port);
+        worker.run(association);  // takes the association over and ends it
+      }
+      std::lock_guard<std::mutex> lock(workers.mutex);
+      --workers.active;
+      workers.idle.notify_all();
+    }).detach();
   }
+  // The workers use the network and the TLS layer: both live until the last one has ended.
+  std::unique_lock<std::mutex> lock(workers.mutex);
+  workers.idle.wait(lock, [&] { return workers.active == 0; });
+  lock.unlock();
   ASC_dropNetwork(&network);
 }
 

@@ -286,6 +286,12 @@ TEST(Node, TlsBothWaysReceivingAndDelivering) {
   ASSERT_TRUE(wait_until([&] { return all_done(node.status(), 1); }, std::chrono::seconds(120))) << node.status().dump(2);
   EXPECT_EQ(node.status()["instances"], 20);
   EXPECT_EQ(orthanc_sr_count(pacs), 1u) << "results delivered over TLS";
+  // TLS associations are served concurrently: a second one is answered while the first is open.
+  const auto concurrent = vigil::test::run_command(
+      vigil::test::python() + " " + VIGIL_TESTS_DIR + "/node/tls_concurrency.py " + std::to_string(tls_port) + " '" +
+      dir.file("ca.crt") + "' '" + dir.file("scanner.crt") + "' '" + dir.file("scanner.key") + "' 2>&1");
+  EXPECT_EQ(concurrent.status, 0) << concurrent.out;
+  EXPECT_NE(concurrent.out.find("concurrent ok"), std::string::npos) << concurrent.out;
 }
 
 TEST(Node, LateInstanceReRunsTheStudyAndTheNewSrSupersedesTheOld) {
