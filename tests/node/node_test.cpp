@@ -247,6 +247,14 @@ TEST(Node, HostileSendersAreRefusedAndTheNodeKeepsServing) {
       "except ConnectionResetError:\n    print('reset')\n\" 2>&1");
   EXPECT_EQ(oversized.status, 0) << oversized.out;
   EXPECT_EQ(oversized.out.find("pdu-type-2"), std::string::npos) << "never an A-ASSOCIATE-AC: " << oversized.out;
+  // After a normal negotiation (16 KiB PDUs), a P-DATA-TF claiming ~2 GB: the node ends the
+  // association at once instead of waiting for (or allocating) the claimed length.
+  const auto oversized_pdata = vigil::test::run_command(vigil::test::python() + " " + VIGIL_TESTS_DIR +
+                                                        "/node/oversized_pdata.py " + std::to_string(port) +
+                                                        " VIGIL 2>&1");
+  EXPECT_EQ(oversized_pdata.status, 0) << oversized_pdata.out;
+  EXPECT_NE(oversized_pdata.out.find("aborted"), std::string::npos) << oversized_pdata.out;
+  EXPECT_TRUE(std::filesystem::is_empty(dir.file("node/incoming"))) << "nothing half-stored";
   // Still serving: the whole study arrives and is processed.
   EXPECT_EQ(storescu(folder, port), 0);
   ASSERT_TRUE(wait_until([&] { return all_done(node.status(), 1); }, std::chrono::seconds(120))) << node.status().dump(2);
