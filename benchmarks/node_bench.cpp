@@ -36,6 +36,24 @@ double send_seconds(const std::string& folder, int port, const std::string& call
   return r.status == 0 ? s : -1;
 }
 
+// The same instances from `folders.size()` storescu processes at once (one association each), as
+// a PACS or several scanners sending together; seconds until the last one ends (-1 on failure).
+double send_concurrently_seconds(const std::vector<std::string>& folders, int port, const std::string& called) {
+  std::string script = "pids=; ";
+  for (const auto& f : folders)
+    script += "storescu -aet SCANNER -aec " + called + " 127.0.0.1 " + std::to_string(port) + " +sd +r +sp '*.dcm' " +
+              f + " >/dev/null 2>&1 & pids=\"$pids $!\"; ";
+  script += "rc=0; for p in $pids; do wait $p || rc=1; done; exit $rc";
+  const auto start = Clock::now();
+  const auto r = vigil::test::run_command("TCP_NODELAY=1 sh -c '" + [&] {
+    std::string quoted;  // single quotes inside the sh -c argument
+    for (char c : script) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted;
+  }() + "'");
+  const double secs = seconds_since(start);
+  return r.status == 0 ? secs : -1;
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -70,13 +88,43 @@ int main() {
   std::printf("load: storescu, one association, %d instances of 512x512 CT (%.0f MB)\n", n,
               n * 512.0 * 512 * 2 / 1e6);
 
-  std::vector<double> vigil_s, storescp_s, orthanc_s;
+  // The same files split round-robin into 4 folders (hard links) for the concurrent load.
+  constexpr int kSenders = 4;
+  std::vector<std::string> parts;
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(study)) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (int p = 0; p < kSenders; ++p) {
+    parts.push_back(dir.file("part-" + std::to_string(p)));
+    std::filesystem::create_directories(parts.back());
+  }
+  for (std::size_t f = 0; f < files.size(); ++f)
+    std::filesystem::create_hard_link(files[f], parts[f % kSenders] + "/" + files[f].filename().string());
+
+  std::vector<double> vigil_s, storescp_s, orthanc_s, vigil_c, storescp_c, orthanc_c;
   for (int r = 0; r < reps; ++r) {
     {
       const int port = vigil::test::free_port();
       vigil::test::Node node(dir.file("vigil-" + std::to_string(r)), port, "--pipeline-modality NONE");
       vigil_s.push_back(send_seconds(study, port, "VIGIL"));
       node.kill(SIGTERM);
+    }
+    {
+      const int port = vigil::test::free_port();
+      vigil::test::Node node(dir.file("vigil-c-" + std::to_string(r)), port, "--pipeline-modality NONE");
+      vigil_c.push_back(send_concurrently_seconds(parts, port, "VIGIL"));
+      node.kill(SIGTERM);
+    }
+    {
+      const int port = vigil::test::free_port();
+      const pid_t scp = start_storescp(dir.file("storescp-c-" + std::to_string(r)), port);
+      storescp_c.push_back(send_concurrently_seconds(parts, port, "STORESCP"));
+      ::kill(scp, SIGTERM);
+      ::waitpid(scp, nullptr, 0);
+    }
+    {
+      vigil::test::Orthanc orthanc(dir.file("orthanc-c-" + std::to_string(r)));
+      orthanc_c.push_back(send_concurrently_seconds(parts, orthanc.dicom_port(), "ORTHANC"));
     }
     {
       const int port = vigil::test::free_port();
@@ -96,6 +144,13 @@ int main() {
   std::printf("Orthanc 1.10            %6.2f s  %6.0f instances/s\n", o, n / o);
   std::printf("ratio throughput vigil/storescp: %.3f (target >= 1)\n", s / v);
   std::printf("ratio throughput vigil/Orthanc:  %.3f\n", o / v);
+  const double vc = median(vigil_c), sc = median(storescp_c), oc = median(orthanc_c);
+  std::printf("\nload: the same %d instances from %d storescu processes at once (one association each)\n", n, kSenders);
+  std::printf("vigil serve (fsync on)  %6.2f s  %6.0f instances/s\n", vc, n / vc);
+  std::printf("DCMTK storescp          %6.2f s  %6.0f instances/s (serves one association at a time)\n", sc, n / sc);
+  std::printf("Orthanc 1.10            %6.2f s  %6.0f instances/s\n", oc, n / oc);
+  std::printf("ratio throughput vigil/storescp: %.3f (target >= 1)\n", sc / vc);
+  std::printf("ratio throughput vigil/Orthanc:  %.3f\n", oc / vc);
 
   // Latency: last instance received -> SR stored in Orthanc, minus the stable-age wait.
   vigil::test::Orthanc pacs(dir.file("orthanc-latency"));

@@ -12,14 +12,15 @@
 namespace vigil::pipeline {
 
 struct CandidateOptions {
-  float r_min_mm = 1.5f;            ///< smallest lesion radius looked for
+  float r_min_mm = 2.0f;            ///< smallest lesion radius looked for (lesions >= 4 mm matter)
   float r_max_mm = 15.0f;           ///< largest
   int scales = 8;
   std::size_t max_candidates = 100;
-  float min_response = 20.0f;       ///< scale-normalised blob measure (HU) below which nothing is a candidate
+  float min_response = 10.0f;       ///< scale-normalised blob measure (HU) below which nothing is a candidate
   /// HU are clipped to this window first: solid tissue saturates, so ground glass competes with
-  /// vessels and solid nodules on shape rather than on contrast.
-  float clip_low_hu = -1000.0f, clip_high_hu = -400.0f;
+  /// vessels and solid nodules on shape rather than on contrast. -600 rather than -400: vessels
+  /// (contrast ~450 HU over lung at -400) otherwise outrank ground glass of 80-200 HU contrast.
+  float clip_low_hu = -1000.0f, clip_high_hu = -600.0f;
   int nms_radius_vox = 2;
   double search_margin_mm = 10;     ///< lung mask grown by this: juxta-pleural lesions sit on its edge
 };
