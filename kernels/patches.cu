@@ -32,7 +32,7 @@ __global__ void accumulate_kernel(const float* __restrict__ pred, const float* _
     const long p = (z * wy + y) * wx + x, v = i + long(e.nx) * (j + long(e.ny) * k);
     // One window per launch: its voxels map to distinct volume voxels, so no atomics are needed.
     sum[v] += imp[p] * pred[p];
-    weight[v] += imp[p];
+    if (weight) weight[v] += imp[p];
   }
 }
 

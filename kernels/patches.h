@@ -37,7 +37,8 @@ std::vector<Index3> plan_windows(Extent3 extent, std::array<int, 3> window, floa
 std::vector<float> gaussian_importance(std::array<int, 3> window);
 
 /// sum += importance * prediction and weight += importance over the part of the window inside the
-/// volume. `prediction` and `importance` are window-sized, [z][y][x].
+/// volume. `prediction` and `importance` are window-sized, [z][y][x]. `weight` may be nullptr (the
+/// second and later channels of one window: the weight is the same for all of them).
 void accumulate_window_cpu(const float* prediction, const float* importance, Index3 origin, std::array<int, 3> window,
                            float* sum, float* weight, Extent3 extent);
 void accumulate_window_cuda(const float* prediction, const float* importance, Index3 origin, std::array<int, 3> window,

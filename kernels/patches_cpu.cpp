@@ -71,7 +71,7 @@ void accumulate_window_cpu(const float* pred, const float* imp, Index3 o, std::a
         if (i < 0 || i >= long(e.nx)) continue;
         const std::size_t p = (std::size_t(z) * w[1] + y) * w[0] + x, v = i + e.nx * (j + e.ny * k);
         sum[v] += imp[p] * pred[p];
-        weight[v] += imp[p];
+        if (weight) weight[v] += imp[p];
       }
     }
   });
