@@ -59,6 +59,9 @@ std::vector<float> gaussian_importance(std::array<int, 3> w) {
 
 void accumulate_window_cpu(const float* pred, const float* imp, Index3 o, std::array<int, 3> w, float* sum,
                            float* weight, Extent3 e) {
+  // The window's x range inside the volume, once; then each row is a contiguous, vectorisable run.
+  const int x0 = std::max(0, -o.i), x1 = std::min(w[0], int(long(e.nx) - long(o.i)));
+  if (x1 <= x0) return;
   parallel_for(std::size_t(w[2]), [&](std::size_t zz) {
     const int z = int(zz);
     const long k = long(o.k) + z;
@@ -66,15 +69,17 @@ void accumulate_window_cpu(const float* pred, const float* imp, Index3 o, std::a
     for (int y = 0; y < w[1]; ++y) {
       const long j = long(o.j) + y;
       if (j < 0 || j >= long(e.ny)) continue;
-      for (int x = 0; x < w[0]; ++x) {
-        const long i = long(o.i) + x;
-        if (i < 0 || i >= long(e.nx)) continue;
-        const std::size_t p = (std::size_t(z) * w[1] + y) * w[0] + x, v = i + e.nx * (j + e.ny * k);
-        sum[v] += imp[p] * pred[p];
-        if (weight) weight[v] += imp[p];
+      const std::size_t p = (std::size_t(z) * w[1] + y) * w[0] + x0, v = (o.i + x0) + e.nx * (j + e.ny * k);
+      const float* __restrict row_pred = pred + p;
+      const float* __restrict row_imp = imp + p;
+      float* __restrict row_sum = sum + v;
+      for (int x = 0; x < x1 - x0; ++x) row_sum[x] += row_imp[x] * row_pred[x];
+      if (weight) {
+        float* __restrict row_weight = weight + v;
+        for (int x = 0; x < x1 - x0; ++x) row_weight[x] += row_imp[x];
       }
     }
-  });
+  }, std::min<unsigned>(hardware_threads(), unsigned(w[2]) / 8 + 1));  // small windows: fewer threads
 }
 
 void finish_stitch_cpu(const float* sum, const float* weight, float* out, std::size_t count) {

@@ -47,7 +47,7 @@ torch::Tensor run_batch(const Predictor& predict, const torch::Tensor& batch, bo
 torch::Tensor sliding_window(const Predictor& predict, const torch::Tensor& volume, const SlidingWindowOptions& o) {
   if (volume.dim() != 3) throw Error(ErrorCode::kInvalidArgument, "sliding window: the volume must be D x H x W");
   if (o.batch < 1) throw Error(ErrorCode::kInvalidArgument, "sliding window: batch must be >= 1");
-  torch::NoGradGuard no_grad;
+  c10::InferenceMode inference;  // no autograd bookkeeping at all (lighter than no_grad)
   const torch::Device device = volume.device();
   const auto [wz, wy, wx] = o.window_zyx;
   const std::int64_t depth = volume.size(0), height = volume.size(1), width = volume.size(2);

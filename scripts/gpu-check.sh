@@ -21,4 +21,10 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv || true
 status=0
 (cd "$build" && ctest --output-on-failure) || status=$?
 "$build/bin/vigil_gpu_bench" --markdown "${OUT:-$build}/gpu-bench.md" || status=$?
+# Sliding-window inference against MONAI on the same TorchScript model, when MONAI is importable
+# (carry its wheel: .whl/monai-*.whl, installed to /tmp/site by the caller; see docs/gpu.md).
+if python3 -c "import monai" 2>/dev/null && [ -x "$build/bin/vigil_sliding_window_bench" ]; then
+  "$build/bin/vigil_sliding_window_bench" --device cuda --size 256 512 512 --window 96 --channels 16 --batch 4 \
+    --reps 5 || status=$?
+fi
 exit $status

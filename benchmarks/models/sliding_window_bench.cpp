@@ -1,0 +1,119 @@
+// Vigil's sliding-window inference against MONAI's sliding_window_inference, both running the same
+// TorchScript file on the same input in the same run (benchmarks/models/monai_sliding_window.py
+// exports the model, writes the input and times MONAI). Prints the times, the ratio (target <= 1:
+// at least as fast) and how far the two blended outputs differ. Builds in the compute-only tree.
+//
+//   build/bin/vigil_sliding_window_bench [--device cpu|cuda] [--size D H W] [--window N]
+//        [--channels C] [--batch B] [--reps R] [--threads T]
+#include <torch/script.h>
+#include <torch/torch.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "models/sliding_window.h"
+#include "models/torch_runtime.h"
+
+namespace {
+
+std::string run_output(const std::string& command) {
+  std::string out;
+  if (FILE* pipe = ::popen(command.c_str(), "r")) {
+    char buffer[4096];
+    while (std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
+    if (::pclose(pipe) != 0) return {};
+  }
+  return out;
+}
+
+torch::Tensor read_floats(const std::string& path, std::vector<std::int64_t> shape) {
+  std::int64_t count = 1;
+  for (auto s : shape) count *= s;
+  torch::Tensor t = torch::empty(shape, torch::kFloat32);
+  std::ifstream in(path, std::ios::binary);
+  in.read(reinterpret_cast<char*>(t.data_ptr<float>()), count * 4);
+  return in ? t : torch::Tensor();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string device_name = "cpu";
+  std::int64_t size[3] = {64, 128, 128};
+  int window = 48, channels = 8, batch = 4, reps = 3, threads = 0;
+  for (int a = 1; a < argc; ++a) {
+    const std::string flag = argv[a];
+    auto next = [&] { return a + 1 < argc ? std::string(argv[++a]) : std::string(); };
+    if (flag == "--device") device_name = next();
+    else if (flag == "--size") for (auto& s : size) s = std::stoll(next());
+    else if (flag == "--window") window = std::stoi(next());
+    else if (flag == "--channels") channels = std::stoi(next());
+    else if (flag == "--batch") batch = std::stoi(next());
+    else if (flag == "--reps") reps = std::stoi(next());
+    else if (flag == "--threads") threads = std::stoi(next());
+  }
+  const auto runtime = vigil::models::configure_torch(unsigned(threads));
+  char dir_template[] = "/tmp/vigil-swbench-XXXXXX";
+  if (!::mkdtemp(dir_template)) return std::fprintf(stderr, "mkdtemp failed\n"), 1;
+  const std::string dir = dir_template;
+  const std::string peer = run_output(std::string(VIGIL_PYTHON_EXE) + " " + VIGIL_BENCH_DIR +
+                                      "/monai_sliding_window.py --out " + dir + " --size " + std::to_string(size[0]) +
+                                      " " + std::to_string(size[1]) + " " + std::to_string(size[2]) + " --window " +
+                                      std::to_string(window) + " --channels " + std::to_string(channels) +
+                                      " --batch " + std::to_string(batch) + " --device " + device_name + " --reps " +
+                                      std::to_string(reps) + " --threads " + std::to_string(runtime.threads));
+  const auto at = peer.find("\"monai_ms\": ");
+  if (at == std::string::npos) return std::fprintf(stderr, "MONAI peer failed: %s\n", peer.c_str()), 1;
+  const double monai_ms = std::stod(peer.substr(at + 12));
+
+  const torch::Device device(device_name);
+  torch::jit::Module net = torch::jit::load(dir + "/model.pt", device);
+  net.eval();
+  double network_ms = 0;  // time inside the network, to tell it from the windowing around it
+  const vigil::models::Predictor predict = [&](const torch::Tensor& x) {
+    const auto t0 = std::chrono::steady_clock::now();
+    torch::Tensor y = net.forward({x}).toTensor();
+    if (device.is_cuda()) torch::cuda::synchronize();
+    network_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return y;
+  };
+  const torch::Tensor volume = read_floats(dir + "/input.f32", {size[0], size[1], size[2]}).to(device);
+  vigil::models::SlidingWindowOptions o;
+  o.window_zyx = {window, window, window};
+  o.batch = batch;
+  auto run = [&] {
+    torch::Tensor out = vigil::models::sliding_window(predict, volume, o);
+    if (device.is_cuda()) torch::cuda::synchronize();
+    return out;
+  };
+  torch::Tensor out = run();  // warm-up, as on the MONAI side
+  network_ms = 0;
+  std::vector<double> times;
+  for (int r = 0; r < reps; ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    out = run();
+    times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(times.begin(), times.end());
+  const double vigil_ms = times[times.size() / 2];
+  const torch::Tensor monai_out = read_floats(dir + "/monai_output.f32", {2, size[0], size[1], size[2]});
+  const torch::Tensor diff = (out.cpu() - monai_out).abs();
+  std::printf("sliding window, %s, volume %lldx%lldx%lld, window %d^3, 50%% overlap, batch %d, %d-channel net, "
+              "%d torch threads, %s\n",
+              device_name.c_str(), (long long)size[0], (long long)size[1], (long long)size[2], window, batch, channels,
+              runtime.threads, peer.substr(peer.find('{')).c_str());
+  std::printf("vigil %.1f ms (%.1f ms of it in the network, mean), MONAI %.1f ms (medians of %d)\n", vigil_ms,
+              network_ms / reps, monai_ms, reps);
+  std::printf("ratio vigil/MONAI: %.3f (target <= 1)\n", vigil_ms / monai_ms);
+  std::printf("outputs: max |difference| %.2e, mean %.2e (window placement and importance maps differ slightly)\n",
+              diff.max().item<float>(), diff.mean().item<float>());
+  for (const char* f : {"/model.pt", "/input.f32", "/monai_output.f32"}) ::unlink((dir + f).c_str());
+  ::rmdir(dir.c_str());
+  return 0;
+}
