@@ -69,23 +69,25 @@ torch::Tensor sliding_window(const Predictor& predict, const torch::Tensor& volu
   const kernels::Stream stream = current_stream(device);
   const bool autocast = cuda && o.fp16_autocast_on_cuda;
   std::int64_t channels = 0;
+  // Window origins as gather centres (the patch voxel w/2 sits on the centre), all uploaded once:
+  // a copy per batch would make the host wait for the GPU before it could queue the next batch.
+  std::vector<kernels::Index3> centres(origins.size());
+  for (std::size_t w = 0; w < origins.size(); ++w)
+    centres[w] = {origins[w].i + wx / 2, origins[w].j + wy / 2, origins[w].k + wz / 2};
+  torch::Tensor device_centres;
+  if (cuda)
+    device_centres = torch::from_blob(centres.data(), {std::int64_t(centres.size()), 3}, torch::kInt32).to(device);
+  static_assert(sizeof(kernels::Index3) == 3 * sizeof(int), "Index3 is three packed ints");
 
   for (std::size_t first = 0; first < origins.size(); first += std::size_t(o.batch)) {
     const std::size_t n = std::min(origins.size() - first, std::size_t(o.batch));
-    // Window origins as gather centres: the patch voxel (w/2) sits on the centre.
-    std::vector<kernels::Index3> centres(n);
-    for (std::size_t b = 0; b < n; ++b) {
-      const auto& origin = origins[first + b];
-      centres[b] = {origin.i + wx / 2, origin.j + wy / 2, origin.k + wz / 2};
-    }
     torch::Tensor batch = torch::empty({std::int64_t(n), 1, wz, wy, wx}, float_options);
     if (cuda) {
-      const torch::Tensor d_centres =
-          torch::from_blob(centres.data(), {std::int64_t(n), 3}, torch::kInt32).to(device).contiguous();
-      kernels::gather_patches_cuda(v.data_ptr<float>(), e, reinterpret_cast<const kernels::Index3*>(d_centres.data_ptr<int>()),
-                                   n, window_xyz, o.pad_value, batch.data_ptr<float>(), stream);
+      const auto* batch_centres = reinterpret_cast<const kernels::Index3*>(device_centres.data_ptr<int>()) + first;
+      kernels::gather_patches_cuda(v.data_ptr<float>(), e, batch_centres, n, window_xyz, o.pad_value,
+                                   batch.data_ptr<float>(), stream);
     } else {
-      kernels::gather_patches_cpu(v.data_ptr<float>(), e, centres.data(), n, window_xyz, o.pad_value,
+      kernels::gather_patches_cpu(v.data_ptr<float>(), e, centres.data() + first, n, window_xyz, o.pad_value,
                                   batch.data_ptr<float>());
     }
     const torch::Tensor out = run_batch(predict, batch, autocast).contiguous();
