@@ -25,22 +25,24 @@ kernels::Stream current_stream(const torch::Device& device) {
   return nullptr;
 }
 
-// Runs the network on one batch, under fp16 autocast on CUDA when asked; returns float.
-torch::Tensor run_batch(const Predictor& predict, const torch::Tensor& batch, bool autocast) {
-  if (!autocast) return predict(batch).to(torch::kFloat32);
-  at::autocast::set_autocast_enabled(at::kCUDA, true);
-  torch::Tensor out;
-  try {
-    out = predict(batch);
-  } catch (...) {
+// fp16 autocast on CUDA for the whole call (one cast-weight cache for all batches, as
+// torch.autocast around MONAI's loop does); turned off again on the way out, exceptions included.
+class CudaAutocast {
+ public:
+  explicit CudaAutocast(bool enable) : enabled_(enable) {
+    if (enabled_) at::autocast::set_autocast_enabled(at::kCUDA, true);
+  }
+  ~CudaAutocast() {
+    if (!enabled_) return;
     at::autocast::set_autocast_enabled(at::kCUDA, false);
     at::autocast::clear_cache();
-    throw;
   }
-  at::autocast::set_autocast_enabled(at::kCUDA, false);
-  at::autocast::clear_cache();
-  return out.to(torch::kFloat32);
-}
+  CudaAutocast(const CudaAutocast&) = delete;
+  CudaAutocast& operator=(const CudaAutocast&) = delete;
+
+ private:
+  bool enabled_;
+};
 
 }  // namespace
 
@@ -67,7 +69,7 @@ torch::Tensor sliding_window(const Predictor& predict, const torch::Tensor& volu
   torch::Tensor weight = torch::zeros({v.size(0), v.size(1), v.size(2)}, float_options), sum;
   const bool cuda = device.is_cuda();
   const kernels::Stream stream = current_stream(device);
-  const bool autocast = cuda && o.fp16_autocast_on_cuda;
+  const CudaAutocast autocast(cuda && o.fp16_autocast_on_cuda);
   std::int64_t channels = 0;
   // Window origins as gather centres (the patch voxel w/2 sits on the centre), all uploaded once:
   // a copy per batch would make the host wait for the GPU before it could queue the next batch.
@@ -90,7 +92,7 @@ torch::Tensor sliding_window(const Predictor& predict, const torch::Tensor& volu
       kernels::gather_patches_cpu(v.data_ptr<float>(), e, centres.data() + first, n, window_xyz, o.pad_value,
                                   batch.data_ptr<float>());
     }
-    const torch::Tensor out = run_batch(predict, batch, autocast).contiguous();
+    const torch::Tensor out = predict(batch).to(torch::kFloat32).contiguous();
     if (out.dim() != 5 || out.size(0) != std::int64_t(n) || out.size(2) != wz || out.size(3) != wy || out.size(4) != wx)
       throw Error(ErrorCode::kInvalidArgument, "sliding window: the network's output is not N x C x window");
     if (channels == 0) {
