@@ -75,6 +75,42 @@ pid_t start_storescp(const std::string& out, int port) {
   return pid;
 }
 
+struct Samples {
+  std::vector<double> vigil, storescp, orthanc;
+};
+
+using Sender = std::function<double(int port, const std::string& called_ae)>;
+
+// One round of a load: the same sends to each receiver in turn, each started fresh.
+void measure_round(vigil::test::TempDir& dir, const std::string& tag, const Sender& send, Samples& samples) {
+  {
+    const int port = vigil::test::free_port();
+    vigil::test::Node node(dir.file("vigil-" + tag), port, "--pipeline-modality NONE");
+    samples.vigil.push_back(send(port, "VIGIL"));
+    node.kill(SIGTERM);
+  }
+  {
+    const int port = vigil::test::free_port();
+    const pid_t scp = start_storescp(dir.file("storescp-" + tag), port);
+    samples.storescp.push_back(send(port, "STORESCP"));
+    ::kill(scp, SIGTERM);
+    ::waitpid(scp, nullptr, 0);
+  }
+  {
+    vigil::test::Orthanc orthanc(dir.file("orthanc-" + tag));
+    samples.orthanc.push_back(send(orthanc.dicom_port(), "ORTHANC"));
+  }
+}
+
+void print_samples(const Samples& samples, int instances) {
+  const double v = median(samples.vigil), s = median(samples.storescp), o = median(samples.orthanc);
+  std::printf("vigil serve (fsync on)  %6.2f s  %6.0f instances/s\n", v, instances / v);
+  std::printf("DCMTK storescp          %6.2f s  %6.0f instances/s\n", s, instances / s);
+  std::printf("Orthanc 1.10            %6.2f s  %6.0f instances/s\n", o, instances / o);
+  std::printf("ratio throughput vigil/storescp: %.3f (target >= 1)\n", s / v);
+  std::printf("ratio throughput vigil/Orthanc:  %.3f\n", o / v);
+}
+
 }  // namespace
 
 int main() {
@@ -101,56 +137,19 @@ int main() {
   for (std::size_t f = 0; f < files.size(); ++f)
     std::filesystem::create_hard_link(files[f], parts[f % kSenders] + "/" + files[f].filename().string());
 
-  std::vector<double> vigil_s, storescp_s, orthanc_s, vigil_c, storescp_c, orthanc_c;
+  Samples one, concurrent;
   for (int r = 0; r < reps; ++r) {
-    {
-      const int port = vigil::test::free_port();
-      vigil::test::Node node(dir.file("vigil-" + std::to_string(r)), port, "--pipeline-modality NONE");
-      vigil_s.push_back(send_seconds(study, port, "VIGIL"));
-      node.kill(SIGTERM);
-    }
-    {
-      const int port = vigil::test::free_port();
-      vigil::test::Node node(dir.file("vigil-c-" + std::to_string(r)), port, "--pipeline-modality NONE");
-      vigil_c.push_back(send_concurrently_seconds(parts, port, "VIGIL"));
-      node.kill(SIGTERM);
-    }
-    {
-      const int port = vigil::test::free_port();
-      const pid_t scp = start_storescp(dir.file("storescp-c-" + std::to_string(r)), port);
-      storescp_c.push_back(send_concurrently_seconds(parts, port, "STORESCP"));
-      ::kill(scp, SIGTERM);
-      ::waitpid(scp, nullptr, 0);
-    }
-    {
-      vigil::test::Orthanc orthanc(dir.file("orthanc-c-" + std::to_string(r)));
-      orthanc_c.push_back(send_concurrently_seconds(parts, orthanc.dicom_port(), "ORTHANC"));
-    }
-    {
-      const int port = vigil::test::free_port();
-      const pid_t scp = start_storescp(dir.file("storescp-" + std::to_string(r)), port);
-      storescp_s.push_back(send_seconds(study, port, "STORESCP"));
-      ::kill(scp, SIGTERM);
-      ::waitpid(scp, nullptr, 0);
-    }
-    {
-      vigil::test::Orthanc orthanc(dir.file("orthanc-" + std::to_string(r)));
-      orthanc_s.push_back(send_seconds(study, orthanc.dicom_port(), "ORTHANC"));
-    }
+    const std::string round = std::to_string(r);
+    measure_round(dir, "1-" + round, [&](int port, const std::string& called) { return send_seconds(study, port, called); },
+                  one);
+    measure_round(dir, "4-" + round,
+                  [&](int port, const std::string& called) { return send_concurrently_seconds(parts, port, called); },
+                  concurrent);
   }
-  const double v = median(vigil_s), s = median(storescp_s), o = median(orthanc_s);
-  std::printf("vigil serve (fsync on)  %6.2f s  %6.0f instances/s\n", v, n / v);
-  std::printf("DCMTK storescp          %6.2f s  %6.0f instances/s\n", s, n / s);
-  std::printf("Orthanc 1.10            %6.2f s  %6.0f instances/s\n", o, n / o);
-  std::printf("ratio throughput vigil/storescp: %.3f (target >= 1)\n", s / v);
-  std::printf("ratio throughput vigil/Orthanc:  %.3f\n", o / v);
-  const double vc = median(vigil_c), sc = median(storescp_c), oc = median(orthanc_c);
-  std::printf("\nload: the same %d instances from %d storescu processes at once (one association each)\n", n, kSenders);
-  std::printf("vigil serve (fsync on)  %6.2f s  %6.0f instances/s\n", vc, n / vc);
-  std::printf("DCMTK storescp          %6.2f s  %6.0f instances/s (serves one association at a time)\n", sc, n / sc);
-  std::printf("Orthanc 1.10            %6.2f s  %6.0f instances/s\n", oc, n / oc);
-  std::printf("ratio throughput vigil/storescp: %.3f (target >= 1)\n", sc / vc);
-  std::printf("ratio throughput vigil/Orthanc:  %.3f\n", oc / vc);
+  print_samples(one, n);
+  std::printf("\nload: the same %d instances from %d storescu processes at once (one association each; storescp serves "
+              "one association at a time)\n", n, kSenders);
+  print_samples(concurrent, n);
 
   // Latency: last instance received -> SR stored in Orthanc, minus the stable-age wait.
   vigil::test::Orthanc pacs(dir.file("orthanc-latency"));
