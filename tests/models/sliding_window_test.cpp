@@ -8,10 +8,10 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
 
 #include "core/error.h"
 #include "models/sliding_window.h"
+#include "tests/models/python_model.h"
 
 namespace vigil::models {
 namespace {
@@ -48,17 +48,8 @@ TEST(SlidingWindow, TorchScriptFileWrittenByPythonRunsThroughIt) {
   // std::filesystem symbols, and remove_all resolved to them crashes.
   char dir_template[] = "/tmp/vigil-sw-XXXXXX";
   ASSERT_NE(::mkdtemp(dir_template), nullptr);
-  const std::string dir = dir_template, script = dir + "/export.py", model = dir + "/model.pt";
-  std::ofstream(script) << "import sys, torch\n"
-                           "class Net(torch.nn.Module):\n"
-                           "    def __init__(self):\n"
-                           "        super().__init__()\n"
-                           "        self.conv = torch.nn.Conv3d(1, 3, 1)\n"
-                           "    def forward(self, x):\n"
-                           "        return torch.relu(self.conv(x))\n"
-                           "torch.manual_seed(0)\n"
-                           "torch.jit.script(Net()).save(sys.argv[1])\n";
-  ASSERT_EQ(std::system((std::string(VIGIL_PYTHON_EXE) + " " + script + " " + model).c_str()), 0);
+  const std::string dir = dir_template, model = dir + "/model.pt";
+  ASSERT_TRUE(test::export_pointwise_net(model));
   torch::jit::Module net = torch::jit::load(model);
   net.eval();
   const Predictor predict = [&](const torch::Tensor& x) { return net.forward({x}).toTensor(); };
@@ -70,7 +61,6 @@ TEST(SlidingWindow, TorchScriptFileWrittenByPythonRunsThroughIt) {
   torch::NoGradGuard no_grad;
   const torch::Tensor whole = predict(volume.unsqueeze(0).unsqueeze(0)).squeeze(0);
   EXPECT_TRUE(torch::allclose(out, whole, 1e-5, 1e-6));
-  ::unlink(script.c_str());
   ::unlink(model.c_str());
   ::rmdir(dir.c_str());
 }

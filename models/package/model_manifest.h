@@ -1,0 +1,39 @@
+#pragma once
+// A model is a folder: the weights (a TorchScript file, Vigil's own or exported elsewhere, e.g. by
+// MONAI) and manifest.json, which describes what the network expects and produces and pins the
+// weights by SHA-256. No torch header here: the pipeline and the CLI read manifests too.
+#include <array>
+#include <string>
+#include <vector>
+
+namespace vigil::models {
+
+struct ModelManifest {
+  std::string folder;                 ///< where manifest.json was read from
+  std::string name;                   ///< e.g. "vigil-lung-nodule-segmenter"
+  std::string version;                ///< e.g. "0.1.0"
+  std::string kind;                   ///< "segmenter" or "classifier"
+  std::string format;                 ///< "torchscript" (the only one loaded today)
+  std::string weights;                ///< file name inside the folder
+  std::string sha256;                 ///< 64 lowercase hex digits of the weights file
+  std::array<double, 3> input_spacing_mm{1, 1, 1};  ///< x, y, z spacing the network was trained at
+  std::array<float, 2> intensity_window_hu{-1000, 400};  ///< HU mapped onto [0, 1] before the network
+  std::array<int, 3> patch_size_zyx{64, 64, 64};    ///< window (segmenter) or patch (classifier)
+  std::vector<std::string> outputs;   ///< one name per output channel
+  std::string training_data;          ///< what it was trained on, in words
+  std::string intended_use;           ///< e.g. "research use only, not for diagnosis"
+};
+
+/// Reads and checks FOLDER/manifest.json. Throws vigil::Error naming the file and the field:
+/// kNotFound without the file, kInvalidArgument for malformed JSON, a missing or mistyped field,
+/// an unknown kind or format, or a hash that is not 64 hex digits.
+ModelManifest read_manifest(const std::string& folder);
+
+/// SHA-256 of a file's bytes as 64 lowercase hex digits; throws vigil::Error(kIo) when unreadable.
+std::string sha256_of_file(const std::string& path);
+
+/// Refuses weights whose hash is not the manifest's: throws vigil::Error(kInvalidArgument) naming
+/// the model, the file and both hashes. Returns the weights file's path.
+std::string verified_weights_path(const ModelManifest& manifest);
+
+}  // namespace vigil::models
