@@ -1,15 +1,11 @@
 #include "pipeline/lung_mask.h"
 
-#include <itkBinaryBallStructuringElement.h>
-#include <itkBinaryDilateImageFilter.h>
-#include <itkBinaryMorphologicalClosingImageFilter.h>
 #include <itkConnectedComponentImageFilter.h>
 #include <itkImportImageFilter.h>
+#include <itkSignedMaurerDistanceMapImageFilter.h>
 
 #include <algorithm>
 #include <cmath>
-#include <map>
-#include <set>
 
 #include "core/error.h"
 #include "pipeline/slice_fill.h"
@@ -30,21 +26,37 @@ MaskImage::Pointer to_itk(std::vector<std::uint8_t>& data, const Geometry& g) {
   return image;
 }
 
-using Ball = itk::BinaryBallStructuringElement<std::uint8_t, 3>;
-
-// A ball of `mm` radius in voxels of this grid (at least one voxel along each axis).
-Ball ball_of(const Geometry& g, double mm) {
-  itk::Size<3> r;
-  for (int a = 0; a < 3; ++a) r[a] = static_cast<itk::SizeValueType>(std::max(1.0, std::round(mm / g.spacing_mm[a])));
-  Ball ball;
-  ball.SetRadius(r);
-  ball.CreateStructuringElement();
-  return ball;
+// Voxels within `mm` (Euclidean, patient mm) of a voxel where mask != 0: a dilation by a ball of that
+// radius, from ITK's exact distance map (Maurer), whose cost does not grow with the radius the way a
+// structuring element's does (a 4 mm closing took 14 s on a 512x512x300 CT that way).
+std::vector<std::uint8_t> within_mm(std::vector<std::uint8_t>& mask, const Geometry& g, double mm) {
+  using DistanceImage = itk::Image<float, 3>;
+  auto distance = itk::SignedMaurerDistanceMapImageFilter<MaskImage, DistanceImage>::New();
+  distance->SetInput(to_itk(mask, g));
+  distance->SetBackgroundValue(0);
+  distance->SetInsideIsPositive(false);  // outside the mask: positive distance to it
+  distance->SetSquaredDistance(true);
+  distance->SetUseImageSpacing(true);
+  distance->Update();
+  const float* d = distance->GetOutput()->GetBufferPointer();
+  const float limit = static_cast<float>(mm * mm);
+  std::vector<std::uint8_t> out(mask.size());
+  for (std::size_t v = 0; v < out.size(); ++v) out[v] = mask[v] != 0 || d[v] <= limit;
+  return out;
 }
 
-std::vector<std::uint8_t> copy_out(const MaskImage* image) {
-  const std::uint8_t* p = image->GetBufferPointer();
-  return {p, p + image->GetLargestPossibleRegion().GetNumberOfPixels()};
+// Morphological closing by a ball of `mm`: dilate, then erode (the complement dilated). The image
+// border does not erode (as ITK's closing with its safe border).
+std::vector<std::uint8_t> closed_mm(std::vector<std::uint8_t>& mask, const Geometry& g, double mm) {
+  std::vector<std::uint8_t> dilated = within_mm(mask, g, mm);
+  for (auto& v : dilated) v = !v;
+  if (std::none_of(dilated.begin(), dilated.end(), [](std::uint8_t v) { return v != 0; })) {
+    std::fill(dilated.begin(), dilated.end(), 1);  // everything was within reach: nothing to erode from
+    return dilated;
+  }
+  std::vector<std::uint8_t> eroded_complement = within_mm(dilated, g, mm);
+  for (auto& v : eroded_complement) v = !v;
+  return eroded_complement;
 }
 
 }  // namespace
@@ -62,32 +74,29 @@ std::vector<std::uint8_t> lung_mask(const Volume& ct, const LungMaskOptions& o) 
     cc->SetFullyConnected(false);
     cc->Update();
     const std::uint32_t* labels = cc->GetOutput()->GetBufferPointer();
-    std::set<std::uint32_t> outside;
-    std::map<std::uint32_t, std::size_t> sizes;
+    // Labels are 1..count: per-label tables, not maps (one lookup per voxel of a 512x512x300 CT).
+    const std::size_t count = cc->GetObjectCount();
+    std::vector<std::size_t> sizes(count + 1, 0);
+    std::vector<std::uint8_t> outside(count + 1, 0);
     for (std::size_t k = 0; k < g.size[2]; ++k)
       for (std::size_t j = 0; j < g.size[1]; ++j)
         for (std::size_t i = 0; i < g.size[0]; ++i) {
           const std::uint32_t l = labels[i + g.size[0] * (j + g.size[1] * k)];
           if (!l) continue;
           ++sizes[l];
-          if (i == 0 || j == 0 || i + 1 == g.size[0] || j + 1 == g.size[1]) outside.insert(l);
+          if (i == 0 || j == 0 || i + 1 == g.size[0] || j + 1 == g.size[1]) outside[l] = 1;
         }
     std::size_t largest = 0;
-    for (const auto& [l, n] : sizes)
-      if (!outside.count(l)) largest = std::max(largest, n);
+    for (std::size_t l = 1; l <= count; ++l)
+      if (!outside[l]) largest = std::max(largest, sizes[l]);
+    std::vector<std::uint8_t> keep(count + 1, 0);
+    for (std::size_t l = 1; l <= count; ++l)
+      keep[l] = !outside[l] && double(sizes[l]) >= o.min_component_fraction * double(largest);
     std::vector<std::uint8_t> lung(air.size(), 0);
-    for (std::size_t v = 0; v < lung.size(); ++v) {
-      const std::uint32_t l = labels[v];
-      lung[v] = l && !outside.count(l) && sizes[l] >= o.min_component_fraction * double(largest);
-    }
-
+    for (std::size_t v = 0; v < lung.size(); ++v) lung[v] = keep[labels[v]];
     // Close vessels and small nodules in, then fill what is still enclosed in each axial slice.
-    auto closing = itk::BinaryMorphologicalClosingImageFilter<MaskImage, MaskImage, Ball>::New();
-    closing->SetInput(to_itk(lung, g));
-    closing->SetKernel(ball_of(g, o.closing_radius_mm));
-    closing->SetForegroundValue(1);
-    closing->Update();
-    return fill_holes_per_slice(closing->GetOutput());
+    std::vector<std::uint8_t> closed = closed_mm(lung, g, o.closing_radius_mm);
+    return fill_holes_per_slice(to_itk(closed, g));
   } catch (const itk::ExceptionObject& e) {
     throw Error(ErrorCode::kInternal, std::string("lung mask (ITK): ") + e.GetDescription());
   }
@@ -96,12 +105,7 @@ std::vector<std::uint8_t> lung_mask(const Volume& ct, const LungMaskOptions& o) 
 std::vector<std::uint8_t> dilate_mask(const std::vector<std::uint8_t>& mask, const Geometry& g, double margin_mm) {
   try {
     std::vector<std::uint8_t> copy = mask;
-    auto dilate = itk::BinaryDilateImageFilter<MaskImage, MaskImage, Ball>::New();
-    dilate->SetInput(to_itk(copy, g));
-    dilate->SetKernel(ball_of(g, margin_mm));
-    dilate->SetForegroundValue(1);
-    dilate->Update();
-    return copy_out(dilate->GetOutput());
+    return within_mm(copy, g, margin_mm);
   } catch (const itk::ExceptionObject& e) {
     throw Error(ErrorCode::kInternal, std::string("dilate mask (ITK): ") + e.GetDescription());
   }
