@@ -92,6 +92,13 @@ class Worker : public Base {
     Base::notifyAbortRequest();
   }
 
+  // A broken or hostile PDU stream (e.g. a P-DATA longer than negotiated): DCMTK aborts the
+  // association after this; the audit trail says why instead of "ended".
+  void notifyDIMSEError(const OFCondition& condition) override {
+    if (summary_.outcome.empty()) summary_.outcome = std::string("aborted: ") + condition.text();
+    Base::notifyDIMSEError(condition);
+  }
+
   void notifyAssociationTermination() override {
     if (summary_.outcome.empty()) summary_.outcome = "ended";
     if (!reported_) g_context.handler->on_association(summary_);

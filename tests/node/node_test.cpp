@@ -265,6 +265,10 @@ TEST(Node, HostileSendersAreRefusedAndTheNodeKeepsServing) {
   ASSERT_TRUE(audit.step()) << "the refused association is in the audit trail";
   EXPECT_EQ(audit.text(0), "127.0.0.1");
   EXPECT_NE(audit.text(1).find("rejected"), std::string::npos) << audit.text(1);
+  // The association ended by the oversized P-DATA is recorded as aborted, with DCMTK's reason.
+  vigil::node::Statement aborted(db.handle(), "SELECT count(*) FROM audit WHERE detail LIKE 'aborted:%'");
+  ASSERT_TRUE(aborted.step());
+  EXPECT_GE(aborted.integer(0), 1) << "no aborted association in the audit trail";
 }
 
 TEST(Node, TlsBothWaysReceivingAndDelivering) {
