@@ -51,6 +51,23 @@ TEST(LungMask, DiceWithTheSyntheticTruthIsAtLeast095) {
   }
 }
 
+// Dilation is a ball in patient mm (anisotropic voxels); an empty mask stays empty.
+TEST(LungMask, DilationReachesTheMarginInMillimetresAndLeavesEmptyMasksEmpty) {
+  Geometry g;
+  g.size = {21, 21, 11};
+  g.spacing_mm = {0.5, 0.5, 2.0};
+  std::vector<std::uint8_t> mask(g.voxel_count(), 0);
+  EXPECT_EQ(dilate_mask(mask, g, 3.0), mask);
+  const std::size_t centre = 10 + 21 * (10 + 21 * 5);
+  mask[centre] = 1;
+  const auto grown = dilate_mask(mask, g, 3.0);
+  auto at = [&](int i, int j, int k) { return grown[std::size_t(i + 21 * (j + 21 * k))]; };
+  EXPECT_EQ(at(16, 10, 5), 1);  // 3 mm along x (6 voxels)
+  EXPECT_EQ(at(17, 10, 5), 0);  // 3.5 mm
+  EXPECT_EQ(at(10, 10, 6), 1);  // 2 mm along z (one slice)
+  EXPECT_EQ(at(10, 10, 7), 0);  // 4 mm
+}
+
 TEST(LungMask, RealChestCtHasTwoLungsOfPlausibleVolume) {
   const auto ct = test::read_real_chest_ct();
   const auto mask = lung_mask(ct);
