@@ -16,9 +16,7 @@ __global__ void measure_max_kernel(const float* __restrict__ blurred, float* __r
   const long nx = long(e.nx), ny = long(e.ny), nz = long(e.nz);
   for (long k = blockIdx.z; k < nz; k += gridDim.z) {
     const long v = i + nx * (j + ny * k);
-    const bool inside = i > 0 && j > 0 && k > 0 && i + 1 < nx && j + 1 < ny && k + 1 < nz;
-    const float r = inside ? blob_measure_interior(blurred + v, nx, nx * ny, ix, iy, iz, norm, dot)
-                           : blob_measure_at(blurred, e, i, j, k, ix, iy, iz, norm, dot);
+    const float r = blob_measure_at(blurred, e, i, j, k, ix, iy, iz, norm, dot);
     if (scale == 0 || r > response[v]) {
       response[v] = r;
       if (scale_index) scale_index[v] = static_cast<std::uint8_t>(scale);

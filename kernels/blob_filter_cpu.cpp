@@ -36,14 +36,10 @@ void log_blob_response_cpu(const float* in, float* response, std::uint8_t* scale
                       {sigma / scales.spacing_mm[0], sigma / scales.spacing_mm[1], sigma / scales.spacing_mm[2]});
     parallel_for(e.nz, [&](std::size_t kk) {
       const long k = long(kk);
-      const bool k_inside = k > 0 && k + 1 < long(e.nz);
       for (long j = 0; j < ny; ++j)
         for (long i = 0; i < nx; ++i) {
-          const long v_index = i + nx * (j + ny * k);
-          const bool inside = k_inside && j > 0 && j + 1 < ny && i > 0 && i + 1 < nx;
-          const float r = inside ? blob_measure_interior(blurred.data() + v_index, nx, nx * ny, ix, iy, iz, sigma * sigma, dot)
-                                 : blob_measure_at(blurred.data(), e, i, j, k, ix, iy, iz, sigma * sigma, dot);
-          const std::size_t v = std::size_t(v_index);
+          const float r = blob_measure_at(blurred.data(), e, i, j, k, ix, iy, iz, sigma * sigma, dot);
+          const std::size_t v = std::size_t(i + nx * (j + ny * k));
           if (s == 0 || r > response[v]) {
             response[v] = r;
             if (scale_index) scale_index[v] = static_cast<std::uint8_t>(s);

@@ -56,10 +56,16 @@ VIGIL_HOST_DEVICE inline float blob_measure(const At& at, float ix, float iy, fl
   return norm * (l[2] * l[2]) / (-l[0]);
 }
 
-/// The measure at voxel (i, j, k), neighbours clamped to the volume (edges replicated).
+/// The measure at voxel (i, j, k): neighbours read directly where all of them lie inside the volume
+/// (nearly every voxel), clamped to the volume at its faces (edges replicated).
 VIGIL_HOST_DEVICE inline float blob_measure_at(const float* blurred, Extent3 e, long i, long j, long k, float ix,
                                                float iy, float iz, float norm, bool dot) {
   const long nx = long(e.nx), ny = long(e.ny), nz = long(e.nz);
+  if (i > 0 && j > 0 && k > 0 && i + 1 < nx && j + 1 < ny && k + 1 < nz) {
+    const float* centre = blurred + i + nx * (j + ny * k);
+    auto at = [&](long di, long dj, long dk) { return centre[di + nx * (dj + ny * dk)]; };
+    return blob_measure(at, ix, iy, iz, norm, dot);
+  }
   auto at = [&](long di, long dj, long dk) {
     long a = i + di, b = j + dj, c = k + dk;
     a = a < 0 ? 0 : (a >= nx ? nx - 1 : a);
@@ -67,13 +73,6 @@ VIGIL_HOST_DEVICE inline float blob_measure_at(const float* blurred, Extent3 e, 
     c = c < 0 ? 0 : (c >= nz ? nz - 1 : c);
     return blurred[a + nx * (b + ny * c)];
   };
-  return blob_measure(at, ix, iy, iz, norm, dot);
-}
-
-/// The same measure for a voxel at least one voxel from every face: no clamping (the CPU's fast path).
-VIGIL_HOST_DEVICE inline float blob_measure_interior(const float* centre, long row, long slice, float ix, float iy,
-                                                     float iz, float norm, bool dot) {
-  auto at = [&](long di, long dj, long dk) { return centre[di + row * dj + slice * dk]; };
   return blob_measure(at, ix, iy, iz, norm, dot);
 }
 
