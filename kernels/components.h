@@ -32,7 +32,7 @@ Components connected_components_cuda(const std::uint8_t* mask, Extent3 extent, S
 /// Host mask on the chosen backend.
 Components connected_components(const std::uint8_t* mask, Extent3 extent, Backend backend = default_backend());
 
-/// Background in the per-voxel root tables the implementations build.
+/// Background in the GPU path's per-voxel root table; labels must stay below it.
 inline constexpr std::uint32_t kNoLabel = 0xFFFFFFFFu;
 
 }  // namespace vigil::kernels

@@ -17,10 +17,6 @@ std::uint32_t find(std::vector<std::uint32_t>& parent, std::uint32_t x) {
   return x;
 }
 
-}  // namespace
-
-namespace {
-
 // A horizontal run of foreground voxels [i0, i1] in row (j, k).
 struct Run {
   std::uint32_t i0, i1, j, k;

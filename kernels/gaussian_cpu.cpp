@@ -60,7 +60,7 @@ void blur_x(const float* in, float* out, Extent3 e, const Taps& t) {
 // z is parallel over j so that one thread walks down a column of rows that stays in its cache.
 void blur_yz(const float* in, float* out, Extent3 e, int axis, const Taps& t) {
   const long nx = long(e.nx), ny = long(e.ny), nz = long(e.nz), r = t.radius;
-  const long outer = axis == 1 ? nz : ny, inner = axis == 1 ? ny : nz, n = inner;
+  const long outer = axis == 1 ? nz : ny, inner = axis == 1 ? ny : nz;
   parallel_for(std::size_t(outer), [&](std::size_t o) {
     for (long p = 0; p < inner; ++p) {
       auto row_at = [&](long q) {  // row index of (along-axis position q) in this line
@@ -70,7 +70,7 @@ void blur_yz(const float* in, float* out, Extent3 e, int axis, const Taps& t) {
       float* dst = out + row_at(p);
       std::fill(dst, dst + nx, 0.0f);
       for (long d = -r; d <= r; ++d)
-        add_scaled_row(dst, in + row_at(std::clamp(p + d, 0L, n - 1)), t.w[d + r], nx);
+        add_scaled_row(dst, in + row_at(std::clamp(p + d, 0L, inner - 1)), t.w[d + r], nx);
     }
   });
 }

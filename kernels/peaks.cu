@@ -55,9 +55,8 @@ std::vector<Peak> find_peaks_cuda(const float* v, const std::uint8_t* scale, con
     DeviceBuffer<unsigned> d_count(1);
     VIGIL_CUDA_CHECK(cudaMemsetAsync(d_count.get(), 0, sizeof(unsigned), s));
     const Launch3 l = launch_3d(e);
-    peak_kernel<<<l.grid, l.block, 0, s>>>(v, scale, mask, e, o.threshold,
-                                                                      std::max(1, o.radius), d_out.get(),
-                                                                      d_count.get(), capacity);
+    peak_kernel<<<l.grid, l.block, 0, s>>>(v, scale, mask, e, o.threshold, std::max(1, o.radius), d_out.get(),
+                                           d_count.get(), capacity);
     VIGIL_CUDA_CHECK(cudaGetLastError());
     unsigned found = 0;
     VIGIL_CUDA_CHECK(cudaMemcpyAsync(&found, d_count.get(), sizeof found, cudaMemcpyDeviceToHost, s));
