@@ -101,12 +101,14 @@ torch::Tensor sliding_window(const Predictor& predict, const torch::Tensor& volu
     } else if (out.size(1) != channels) {
       throw Error(ErrorCode::kInvalidArgument, "sliding window: the network's channel count changed between batches");
     }
+    // Plain pointer arithmetic over the contiguous tensors: no tensor view per window and channel.
+    const std::size_t window_voxels = std::size_t(wz) * wy * wx;
     for (std::size_t b = 0; b < n; ++b)
       for (std::int64_t c = 0; c < channels; ++c) {
         // The weight is accumulated once per window (with channel 0).
         float* w = c == 0 ? weight.data_ptr<float>() : nullptr;
-        const float* prediction = out[std::int64_t(b)][c].data_ptr<float>();
-        float* channel_sum = sum[c].data_ptr<float>();
+        const float* prediction = out.data_ptr<float>() + (b * std::size_t(channels) + std::size_t(c)) * window_voxels;
+        float* channel_sum = sum.data_ptr<float>() + std::size_t(c) * e.count();
         if (cuda)
           kernels::accumulate_window_cuda(prediction, importance.data_ptr<float>(), origins[first + b], window_xyz,
                                           channel_sum, w, e, stream);
