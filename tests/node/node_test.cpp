@@ -249,9 +249,8 @@ TEST(Node, HostileSendersAreRefusedAndTheNodeKeepsServing) {
   EXPECT_EQ(oversized.out.find("pdu-type-2"), std::string::npos) << "never an A-ASSOCIATE-AC: " << oversized.out;
   // After a normal negotiation (16 KiB PDUs), a P-DATA-TF claiming ~2 GB: the node ends the
   // association at once instead of waiting for (or allocating) the claimed length.
-  const auto oversized_pdata = vigil::test::run_command(vigil::test::python() + " " + VIGIL_TESTS_DIR +
-                                                        "/node/oversized_pdata.py " + std::to_string(port) +
-                                                        " VIGIL 2>&1");
+  const auto oversized_pdata =
+      vigil::test::run_test_script("node/oversized_pdata.py", std::to_string(port) + " VIGIL 2>&1");
   EXPECT_EQ(oversized_pdata.status, 0) << oversized_pdata.out;
   EXPECT_NE(oversized_pdata.out.find("aborted"), std::string::npos) << oversized_pdata.out;
   EXPECT_TRUE(std::filesystem::is_empty(dir.file("node/incoming"))) << "nothing half-stored";
@@ -299,9 +298,9 @@ TEST(Node, TlsBothWaysReceivingAndDelivering) {
   EXPECT_EQ(node.status()["instances"], 20);
   EXPECT_EQ(orthanc_sr_count(pacs), 1u) << "results delivered over TLS";
   // TLS associations are served concurrently: a second one is answered while the first is open.
-  const auto concurrent = vigil::test::run_command(
-      vigil::test::python() + " " + VIGIL_TESTS_DIR + "/node/tls_concurrency.py " + std::to_string(tls_port) + " '" +
-      dir.file("ca.crt") + "' '" + dir.file("scanner.crt") + "' '" + dir.file("scanner.key") + "' 2>&1");
+  const auto concurrent = vigil::test::run_test_script(
+      "node/tls_concurrency.py", std::to_string(tls_port) + " '" + dir.file("ca.crt") + "' '" +
+                                     dir.file("scanner.crt") + "' '" + dir.file("scanner.key") + "' 2>&1");
   EXPECT_EQ(concurrent.status, 0) << concurrent.out;
   EXPECT_NE(concurrent.out.find("concurrent ok"), std::string::npos) << concurrent.out;
 }

@@ -231,8 +231,8 @@ TEST_F(WorklistApi, BoundedLoad) {
 TEST_F(WorklistApi, HeadlessChromiumShowsTheOrderAndRecordsAnAcceptClick) {
   std::filesystem::create_directories(VIGIL_TEST_ARTIFACTS);
   const std::string screenshot = std::string(VIGIL_TEST_ARTIFACTS) + "/worklist-page.png";
-  const auto r = vigil::test::run_command(vigil::test::python() + " " + VIGIL_TESTS_DIR + "/node/browser_check.py " +
-                                          std::to_string(port_) + " s3cret " + screenshot + " 2>&1");
+  const auto r =
+      vigil::test::run_test_script("node/browser_check.py", std::to_string(port_) + " s3cret " + screenshot + " 2>&1");
   ASSERT_EQ(r.status, 0) << r.out;
   const json result = json::parse(r.out.substr(r.out.find('{')));
   EXPECT_EQ(result["page_order"], result["api_order"]) << "the page shows the API's ranking";

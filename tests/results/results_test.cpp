@@ -89,8 +89,7 @@ TEST_P(ResultsRun, ObjectsValidateAndIndependentReadersAgree) {
   EXPECT_EQ(vigil::test::error_lines(pixelmed), 0) << pixelmed;
 
   // highdicom / pydicom read the same numbers back.
-  const auto readback = vigil::test::run_command(vigil::test::python() + " " + VIGIL_TESTS_DIR +
-                                                 "/results/readback.py " + study);
+  const auto readback = vigil::test::run_test_script("results/readback.py", study);
   ASSERT_EQ(readback.status, 0) << readback.out;
   const json independent = json::parse(readback.out);
   ASSERT_EQ(independent["sr"].size(), findings.size());

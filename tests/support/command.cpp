@@ -24,6 +24,10 @@ CommandResult run_vigil(const std::string& args) { return run_command(vigil_bina
 
 std::string python() { return VIGIL_TEST_PYTHON; }
 
+CommandResult run_test_script(const std::string& script, const std::string& args) {
+  return run_command(python() + " " + VIGIL_TESTS_DIR + "/" + script + " " + args);
+}
+
 int error_lines(const std::string& text) {
   std::istringstream in(text);
   std::string line;

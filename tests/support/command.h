@@ -20,6 +20,10 @@ CommandResult run_vigil(const std::string& args);
 /// The venv's Python (with highdicom/pydicom), set by tests/CMakeLists.txt.
 std::string python();
 
+/// `python() tests/SCRIPT ARGS`: a Python helper from the tests folder (ARGS already shell-quoted
+/// and redirected as the caller wants).
+CommandResult run_test_script(const std::string& script, const std::string& args);
+
 /// Number of lines starting with "Error" in `text` (dciodvfy's and PixelMed's error lines).
 int error_lines(const std::string& text);
 
