@@ -4,11 +4,15 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/eval_command.h"
 #include "cli/exit_codes.h"
 #include "cli/inspect_command.h"
 #include "cli/run_command.h"
 #include "cli/serve_command.h"
 #include "cli/synth_command.h"
+#ifdef VIGIL_HAVE_TRAIN
+#include "cli/train_command.h"
+#endif
 #include "core/error.h"
 #include "core/version.h"
 #include "kernels/device.h"
@@ -54,7 +58,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   // CLI11 reads config files at the top level only: `vigil serve --config FILE` falls through to
   // this option, and the file's [serve] section holds serve's options (docs/node.md).
-  app.set_config("--config", "", "Config file (INI/TOML): a [serve] section with serve's option names");
+  app.set_config("--config", "", "Config file (INI/TOML): a [serve] or [train] section with that command's option names");
   app.fallthrough();
   app.set_version_flag("--version", std::string("vigil ") + vigil::kVersion);
 
@@ -82,6 +86,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--worklist", run.worklist, "Also add the studies to the worklist kept in this folder (node.db)");
   run_cmd->add_option("--threads", run.threads, "Threads (0 = all cores)")->capture_default_str();
   add_geometry_options(*run_cmd, run.policy);
+  vigil::cli::add_models_options(*run_cmd, run.models);
 
   vigil::cli::ServeArgs serve;
   auto& node = serve.config;
@@ -129,6 +134,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_option("--priority-per-hour", node.priority.per_hour, "Worklist points per hour waited")->capture_default_str();
   serve_cmd->add_option("--api-token", node.api_token, "Bearer token of the worklist API (API and page off without one)");
+  vigil::cli::add_models_options(*serve_cmd, serve.models);
 
   vigil::cli::StatusArgs status;
   CLI::App* status_cmd = app.add_subcommand("status", "Show the node's queue");
@@ -162,6 +168,19 @@ int main(int argc, char** argv) {
                         "Insert lesions into the CT series found in this folder instead of generating a phantom")
       ->check(CLI::ExistingDirectory);
 
+#ifdef VIGIL_HAVE_TRAIN
+  vigil::cli::TrainArgs train;
+  CLI::App* train_cmd = vigil::cli::add_train_command(app, train);
+#endif
+
+  vigil::cli::EvalArgs eval;
+  CLI::App* eval_cmd = app.add_subcommand("eval", "Score detection on studies with ground truth (FROC, CPM, Dice); writes eval.json, froc.png");
+  eval_cmd->add_option("--data", eval.data, "Folder of study folders with dicom/, truth.json, labels.nrrd (vigil synth's layout)")
+      ->required()->check(CLI::ExistingDirectory);
+  eval_cmd->add_option("--out", eval.out, "Output folder")->required();
+  eval_cmd->add_option("--threads", eval.threads, "Threads (0 = all cores)")->capture_default_str();
+  vigil::cli::add_models_options(*eval_cmd, eval.models);
+
   CLI::App* devices_cmd = app.add_subcommand("devices", "Show where kernels run (CUDA device or CPU fallback)");
 
   try {
@@ -174,7 +193,14 @@ int main(int argc, char** argv) {
   try {
     if (*inspect_cmd) return vigil::cli::run_inspect(inspect);
     if (*synth_cmd) return vigil::cli::run_synth(synth);
+#ifdef VIGIL_HAVE_TRAIN
+    if (*train_cmd) {
+      if (app["--config"]->count()) train.config_file = app["--config"]->as<std::string>();
+      return vigil::cli::run_train(train);
+    }
+#endif
     if (*run_cmd) return vigil::cli::run_batch(run);
+    if (*eval_cmd) return vigil::cli::run_eval(eval);
     if (*serve_cmd) return vigil::cli::run_serve(serve);
     if (*status_cmd) return vigil::cli::run_status(status);
     if (*worklist_cmd) return vigil::cli::run_worklist(worklist);

@@ -71,6 +71,8 @@ int run_batch(const RunArgs& args) {
     options.pacs = pacs;
   }
   std::filesystem::create_directories(args.out);
+  const auto lesion_models = load_lesion_models(args.models);
+  options.analysis.models = lesion_models.get();
 
   const dicom::Catalog catalog = dicom::scan_catalog(args.path);
   if (catalog.studies.empty()) {

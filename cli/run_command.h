@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "cli/models_option.h"
 #include "dicom/slice_geometry.h"
 
 namespace vigil::cli {
@@ -19,6 +20,7 @@ struct RunArgs {
   std::string worklist;      ///< folder whose node.db keeps the worklist; empty = none
   unsigned threads = 0;
   dicom::GeometryPolicy policy;
+  ModelsArgs models;
 };
 
 /// Runs `vigil run`; returns the exit status (0 only when every study succeeded).

@@ -53,6 +53,8 @@ int run_serve(ServeArgs& args) {
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGINT, &action, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
+  const auto lesion_models = load_lesion_models(args.models);  // loaded once, shared by the workers
+  args.config.models = lesion_models.get();
   node::serve(args.config, g_stop);
   return kExitOk;
 }

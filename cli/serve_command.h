@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/models_option.h"
 #include "node/node_config.h"
 
 namespace vigil::cli {
@@ -12,6 +13,7 @@ struct ServeArgs {
   std::vector<std::string> result_destinations, forward_destinations, peers;  ///< AET@HOST:PORT
   std::vector<std::string> routes;  ///< node/routing.h syntax
   std::string late_policy = "ignore";
+  ModelsArgs models;
 };
 
 /// Runs `vigil serve` until SIGTERM/SIGINT; returns the exit status.

@@ -9,6 +9,10 @@
 #include "node/priority.h"
 #include "node/routing.h"
 
+namespace vigil::models {
+class LesionModels;
+}
+
 namespace vigil::node {
 
 struct NodeConfig {
@@ -30,6 +34,8 @@ struct NodeConfig {
   std::vector<dicom::PacsAddress> peers;    ///< known senders: results go back to them by default
   LatePolicy late_policy = LatePolicy::kIgnore;
   int workers = 1;
+  /// The trained networks the pipeline uses (shared by the workers); nullptr: the classical detector.
+  const models::LesionModels* models = nullptr;
   int max_attempts = 5;
   double lease_s = 120;
   // Incoming DICOM over TLS on a second port (0 = off).

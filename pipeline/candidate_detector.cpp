@@ -1,40 +1,12 @@
 #include "pipeline/candidate_detector.h"
 
-#include <cmath>
-
-#include "kernels/blob_filter.h"
-#include "kernels/normalize.h"
-#include "kernels/peaks.h"
 #include "pipeline/lung_mask.h"
 
 namespace vigil::pipeline {
 
 std::vector<Candidate> detect_candidates(const Volume& ct, const std::vector<std::uint8_t>& lung,
                                          const CandidateOptions& o, kernels::Backend backend) {
-  const Geometry& g = ct.geometry;
-  const kernels::Extent3 e{g.size[0], g.size[1], g.size[2]};
-  kernels::BlobScales scales;
-  scales.sigma_mm = kernels::blob_sigmas_for_radii(o.r_min_mm, o.r_max_mm, o.scales);
-  scales.spacing_mm = {float(g.spacing_mm[0]), float(g.spacing_mm[1]), float(g.spacing_mm[2])};
-  scales.measure = kernels::BlobMeasure::kHessianDot;  // vessels are tubes: they fade, blobs stay
-  kernels::IntensityTransform clip;  // identity inside the window, clamped outside
-  clip.window_low = o.clip_low_hu;
-  clip.window_high = o.clip_high_hu;
-  clip.scale = 1.0f;
-  clip.shift = 0.0f;
-  std::vector<float> clipped(e.count());
-  kernels::normalize(ct.voxels.data(), clipped.data(), e.count(), clip, backend);
-  std::vector<float> response(e.count());
-  std::vector<std::uint8_t> scale(e.count());
-  kernels::log_blob_response(clipped.data(), response.data(), scale.data(), e, scales, backend);
-  const std::vector<std::uint8_t> region = dilate_mask(lung, g, o.search_margin_mm);
-  const auto peaks = kernels::find_peaks(response.data(), scale.data(), region.data(), e,
-                                         {o.min_response, o.nms_radius_vox, o.max_candidates}, backend);
-  std::vector<Candidate> out;
-  for (const auto& p : peaks)
-    out.push_back({g.index_to_physical({double(p.i), double(p.j), double(p.k)}), p.value,
-                   scales.sigma_mm[p.scale] * std::sqrt(3.0f)});
-  return out;
+  return detection::find_candidates(ct, dilate_mask(lung, ct.geometry, o.search_margin_mm), o, backend);
 }
 
 }  // namespace vigil::pipeline

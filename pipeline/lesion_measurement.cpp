@@ -123,6 +123,7 @@ LesionType classify_attenuation(const Volume& ct, const Region& r, double solid_
 }  // namespace
 
 double candidate_probability(const Candidate& candidate) {
+  if (candidate.probability >= 0) return candidate.probability;
   // Centred where the detector's responses on synthetic lesions and on vessels overlap most
   // (seeds 100-109, clip at -600 HU: response 30 keeps 22 true candidates at 0.5 false ones per
   // study; the old -400 HU clip kept 14 at 0.3 with its centre of 60).
@@ -170,13 +171,21 @@ MeasuredLesions measure_lesions(const Volume& ct, const std::vector<Candidate>& 
   const double min_volume = M_PI / 6.0 * std::pow(options.min_diameter_mm, 3);
 
   std::vector<Candidate> ordered = candidates;
-  std::stable_sort(ordered.begin(), ordered.end(),
-                   [](const Candidate& a, const Candidate& b) { return a.response > b.response; });
+  std::stable_sort(ordered.begin(), ordered.end(), [](const Candidate& a, const Candidate& b) {
+    return candidate_probability(a) > candidate_probability(b);
+  });
   for (const Candidate& c : ordered) {
     if (out.findings.size() >= options.max_findings || out.findings.size() >= 255) break;
     const double probability = candidate_probability(c);
     if (probability < options.min_probability) break;  // sorted: the rest score lower
-    const Region region = grow(ct, c, options, taken);
+    // A candidate inside a lesion already reported is part of it, not a lesion of its own.
+    const Index centre = nearest_index(g, c.center_mm);
+    if (inside(g, centre) && taken[linear(g, centre)]) continue;
+    Region region;
+    for (std::size_t idx : c.mask_voxels)
+      if (idx < taken.size() && !taken[idx]) region.voxels.push_back(idx);
+    if (2 * region.voxels.size() < c.mask_voxels.size()) continue;  // mostly a lesion already reported
+    if (region.voxels.empty()) region = grow(ct, c, options, taken);
     if (region.voxels.empty() || region.voxels.size() * voxel_mm3 < min_volume) continue;
 
     Finding f;

@@ -2,7 +2,7 @@
 // Turns candidate centres into measured lesions: a region grown from each centre in the source
 // volume, then size (RECIST-style long/short axis on the key slice, volume), mean HU, attenuation
 // type and the key-slice outline. Classical and explainable; used until the segmentation model
-// (issue 7) provides the masks.
+// (issue 7) provides the masks; also where the segmenter's mask is missing.
 
 #include <vector>
 
@@ -25,11 +25,13 @@ struct MeasuredLesions {
   LabelVolume labels;             ///< in `ct`'s geometry
 };
 
-/// The lesion probability Vigil reports for a candidate until the classifier exists: a logistic
-/// map of the blob response (monotone, not calibrated against pathology).
+/// The lesion probability Vigil reports for a candidate: the classifier's when it scored it, else
+/// a logistic map of the blob response (monotone, not calibrated against pathology).
 double candidate_probability(const Candidate& candidate);
 
-/// Measures the candidates in `ct` (any orientation; candidate centres are patient mm).
+/// Measures the candidates in `ct` (any orientation; candidate centres are patient mm), most
+/// probable first: on the segmenter's mask when the candidate has one, else on a region grown from
+/// its centre.
 /// `study_uid` keys each finding's tracking UID so re-running gives the same UIDs.
 MeasuredLesions measure_lesions(const Volume& ct, const std::vector<Candidate>& candidates,
                                 const std::string& study_uid, const MeasurementOptions& options = {});

@@ -1,6 +1,6 @@
 #pragma once
 // The detection half of the pipeline for one CT volume: canonical orientation, lung mask,
-// candidates, lesion measurement. Each stage is timed. Writers and senders are the caller's.
+// candidates, classifier, segmenter, lesion measurement. Each stage is timed. Writers and senders are the caller's.
 
 #include <string>
 #include <vector>
@@ -10,6 +10,10 @@
 #include "kernels/device.h"
 #include "pipeline/candidate_detector.h"
 #include "pipeline/lesion_measurement.h"
+
+namespace vigil::models {
+class LesionModels;
+}
 
 namespace vigil::pipeline {
 
@@ -22,6 +26,9 @@ struct AnalysisOptions {
   CandidateOptions candidates;
   MeasurementOptions measurement;
   kernels::Backend backend = kernels::default_backend();
+  /// The trained classifier and segmenter; nullptr: the classical detector alone (blob response
+  /// as probability, region growing for masks), and the outputs say so.
+  const models::LesionModels* models = nullptr;
 };
 
 struct StudyAnalysis {
@@ -29,6 +36,10 @@ struct StudyAnalysis {
   std::vector<Finding> findings;
   LabelVolume labels;            ///< in the input volume's geometry
   std::size_t candidate_count = 0;
+  /// Every candidate after the classifier and non-maximum suppression, most probable first (with
+  /// the classical detector: the candidates with their response's probability). `vigil eval`
+  /// draws its FROC curve from these.
+  std::vector<Candidate> scored_candidates;
   std::vector<StageTiming> timings;
 };
 

@@ -60,7 +60,18 @@ ModelManifest read_manifest(const std::string& folder) {
   m.kind = required_string(j, file, "kind");
   if (m.kind != "segmenter" && m.kind != "classifier") bad_field(file, "kind", "must be \"segmenter\" or \"classifier\"");
   m.format = required_string(j, file, "format");
-  if (m.format != "torchscript") bad_field(file, "format", "must be \"torchscript\" (the only format Vigil loads)");
+  if (m.format != "torchscript" && m.format != "vigil-unet3d" && m.format != "vigil-classifier3d")
+    bad_field(file, "format", "must be \"torchscript\", \"vigil-unet3d\" or \"vigil-classifier3d\"");
+  if (m.format != "torchscript") {
+    if (!j.contains("architecture") || !j["architecture"].is_object())
+      bad_field(file, "architecture", "is required for format " + m.format + " (base_channels, levels)");
+    const json& a = j["architecture"];
+    for (const char* key : {"base_channels", "levels"})
+      if (!a.contains(key) || !a[key].is_number_integer() || a[key].get<int>() < 1)
+        bad_field(file, std::string("architecture.") + key, "must be a positive integer");
+    m.architecture.base_channels = a["base_channels"].get<int>();
+    m.architecture.levels = a["levels"].get<int>();
+  }
   m.weights = required_string(j, file, "weights");
   if (m.weights.find('/') != std::string::npos) bad_field(file, "weights", "must name a file inside the model folder");
   m.sha256 = required_string(j, file, "sha256");
@@ -82,6 +93,27 @@ ModelManifest read_manifest(const std::string& folder) {
   m.training_data = required_string(j, file, "training_data");
   m.intended_use = required_string(j, file, "intended_use");
   return m;
+}
+
+void write_manifest(const ModelManifest& m, const std::string& folder) {
+  json j = {{"name", m.name},
+            {"version", m.version},
+            {"kind", m.kind},
+            {"format", m.format},
+            {"weights", m.weights},
+            {"sha256", m.sha256},
+            {"input_spacing_mm", m.input_spacing_mm},
+            {"intensity_window_hu", m.intensity_window_hu},
+            {"patch_size_zyx", m.patch_size_zyx},
+            {"outputs", m.outputs},
+            {"training_data", m.training_data},
+            {"intended_use", m.intended_use}};
+  if (m.format != "torchscript")
+    j["architecture"] = {{"base_channels", m.architecture.base_channels}, {"levels", m.architecture.levels}};
+  const std::string file = folder + "/manifest.json";
+  std::ofstream out(file);
+  out << j.dump(2) << "\n";
+  if (!out.flush()) throw Error(ErrorCode::kIo, file + ": cannot write");
 }
 
 std::string sha256_of_file(const std::string& path) {

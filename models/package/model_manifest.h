@@ -13,13 +13,20 @@ struct ModelManifest {
   std::string name;                   ///< e.g. "vigil-lung-nodule-segmenter"
   std::string version;                ///< e.g. "0.1.0"
   std::string kind;                   ///< "segmenter" or "classifier"
-  std::string format;                 ///< "torchscript" (the only one loaded today)
+  /// "torchscript" (any TorchScript module, e.g. exported by MONAI), or Vigil's own C++ networks
+  /// saved with torch::save: "vigil-unet3d" (models/unet3d.h) or "vigil-classifier3d"
+  /// (models/classifier3d.h), rebuilt from `architecture` before the weights are read.
+  std::string format;
   std::string weights;                ///< file name inside the folder
   std::string sha256;                 ///< 64 lowercase hex digits of the weights file
   std::array<double, 3> input_spacing_mm{1, 1, 1};  ///< x, y, z spacing the network was trained at
   std::array<float, 2> intensity_window_hu{-1000, 400};  ///< HU mapped onto [0, 1] before the network
   std::array<int, 3> patch_size_zyx{64, 64, 64};    ///< window (segmenter) or patch (classifier)
   std::vector<std::string> outputs;   ///< one name per output channel
+  struct Architecture {
+    int base_channels = 16;
+    int levels = 4;
+  } architecture;                     ///< Vigil's own formats only
   std::string training_data;          ///< what it was trained on, in words
   std::string intended_use;           ///< e.g. "research use only, not for diagnosis"
 };
@@ -28,6 +35,9 @@ struct ModelManifest {
 /// kNotFound without the file, kInvalidArgument for malformed JSON, a missing or mistyped field,
 /// an unknown kind or format, or a hash that is not 64 hex digits.
 ModelManifest read_manifest(const std::string& folder);
+
+/// Writes FOLDER/manifest.json for `manifest` (its `folder` is not written). Throws vigil::Error(kIo).
+void write_manifest(const ModelManifest& manifest, const std::string& folder);
 
 /// SHA-256 of a file's bytes as 64 lowercase hex digits; throws vigil::Error(kIo) when unreadable.
 std::string sha256_of_file(const std::string& path);

@@ -31,6 +31,7 @@ Vec3 random_point_in_lungs(Rng& rng, const Anatomy& an, double z_lo, double z_hi
 // A centre for a lesion of radius r with the requested placement, or false after many tries.
 bool place(Rng& rng, const Anatomy& an, const SliceStack& stack, const std::string& placement, double r,
            double z_lo, double z_hi, const std::vector<LesionTruth>& others, Vec3& out) {
+  if (placement == "juxtavascular" && an.vessels.empty()) return false;  // a short stack may image none
   for (int attempt = 0; attempt < 4000; ++attempt) {
     Vec3 c = random_point_in_lungs(rng, an, z_lo + r + 2, z_hi - r - 2);
     if (an.lung_sdf(c) > -2) continue;

@@ -7,27 +7,10 @@
 #include "kernels/normalize.h"
 #include "kernels/patches.h"
 #include "kernels/resample.h"
+#include "models/training/study_volume.h"
 
 namespace vigil::models {
 namespace {
-
-// The study's grid: axial, regular slices (what the generator makes without a variant).
-Geometry study_geometry(const synthetic::SyntheticStudy& s) {
-  const auto& st = s.stack;
-  if (st.slices() < 2) throw Error(ErrorCode::kInvalidArgument, "training patches: the study needs two slices or more");
-  const Vec3 step = sub(st.positions[1], st.positions[0]);
-  const double dz = norm(step);
-  for (std::size_t k = 1; k < st.slices(); ++k)
-    if (std::abs(norm(sub(st.positions[k], st.positions[k - 1])) - dz) > 1e-3)
-      throw Error(ErrorCode::kInvalidArgument, "training patches: slices are not evenly spaced");
-  if (std::abs(st.row[0] - 1) > 1e-6 || std::abs(st.col[1] - 1) > 1e-6 || std::abs(step[2] - dz) > 1e-6)
-    throw Error(ErrorCode::kInvalidArgument, "training patches: only axial stacks in +z order are supported");
-  Geometry g;
-  g.size = {st.columns, st.rows, st.slices()};
-  g.spacing_mm = {st.spacing_row_mm, st.spacing_col_mm, dz};
-  g.origin_mm = st.positions[0];
-  return g;
-}
 
 kernels::Extent3 extent_of(const Geometry& g) { return {g.size[0], g.size[1], g.size[2]}; }
 
@@ -89,7 +72,7 @@ void augment(TrainingPatch& p, const AugmentOptions& o, std::mt19937_64& rng) {
   const int turns = (o.quarter_turns && nx == ny) ? int(rng() % 4) : 0;
   if (flip[0] || flip[1] || flip[2] || turns) {
     std::vector<float> image(p.image.size());
-    std::vector<std::uint8_t> label(p.label.size());
+    std::vector<std::uint8_t> label(p.label.size() == p.image.size() ? p.label.size() : 0);
     for (int z = 0; z < nz; ++z)
       for (int y = 0; y < ny; ++y)
         for (int x = 0; x < nx; ++x) {
@@ -101,10 +84,10 @@ void augment(TrainingPatch& p, const AugmentOptions& o, std::mt19937_64& rng) {
           }
           const int zz = flip[0] ? nz - 1 - z : z, yy = flip[1] ? ny - 1 - sy : sy, xx = flip[2] ? nx - 1 - sx : sx;
           image[index(z, y, x)] = p.image[index(zz, yy, xx)];
-          label[index(z, y, x)] = p.label[index(zz, yy, xx)];
+          if (!label.empty()) label[index(z, y, x)] = p.label[index(zz, yy, xx)];
         }
     p.image.swap(image);
-    p.label.swap(label);
+    if (!label.empty()) p.label.swap(label);
   }
   std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
   const float scale = 1.0f + o.intensity_scale * unit(rng), shift = o.intensity_shift * unit(rng);

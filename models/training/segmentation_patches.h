@@ -28,7 +28,8 @@ struct AugmentOptions {
   float noise_sigma_max = 0.03f;   ///< Gaussian noise of sigma U(0, max)
 };
 
-/// One patch: image and lesion label (0/1), both [z][y][x] of PatchOptions::patch_zyx.
+/// One patch: image [z][y][x] of PatchOptions::patch_zyx, and its lesion label: per voxel (0/1,
+/// the same layout) for the segmenter, or one value (1 = lesion at the centre) for the classifier.
 struct TrainingPatch {
   std::array<int, 3> size_zyx{0, 0, 0};
   std::vector<float> image;
@@ -40,7 +41,8 @@ struct TrainingPatch {
 std::vector<TrainingPatch> sample_patches(const synthetic::SyntheticStudy& study, const PatchOptions& options,
                                           int count, std::mt19937_64& rng);
 
-/// Applies the same geometric changes to image and label, intensity changes to the image only.
+/// Applies the same geometric changes to image and a per-voxel label, intensity changes to the
+/// image only (a one-value label is left as it is).
 void augment(TrainingPatch& patch, const AugmentOptions& options, std::mt19937_64& rng);
 
 }  // namespace vigil::models

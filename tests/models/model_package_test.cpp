@@ -68,8 +68,7 @@ TEST_F(ModelFolder, ManifestPinnedWeightsLoadAndRun) {
   EXPECT_EQ(m.manifest.name, "test-pointwise");
   EXPECT_EQ(m.manifest.patch_size_zyx, (std::array<int, 3>{32, 64, 64}));
   EXPECT_EQ(m.manifest.outputs.size(), 2u);
-  torch::jit::Module module = m.module;
-  const torch::Tensor out = module.forward({torch::rand({1, 1, 4, 4, 4})}).toTensor();
+  const torch::Tensor out = m.predict(torch::rand({1, 1, 4, 4, 4}));
   EXPECT_EQ(out.sizes(), torch::IntArrayRef({1, 2, 4, 4, 4}));
 }
 

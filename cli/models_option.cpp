@@ -1,0 +1,36 @@
+#include "cli/models_option.h"
+
+#include <sys/stat.h>
+
+#include <iostream>
+
+#ifdef VIGIL_HAVE_LESION_MODELS
+#include "models/lesion_models.h"
+#endif
+
+namespace vigil::cli {
+
+void add_models_options(CLI::App& cmd, ModelsArgs& a) {
+  cmd.add_option("--models", a.folder, "Folder with classifier/ and segmenter/ model folders (default: the shipped weights, " +
+                                           std::string(VIGIL_DEFAULT_MODELS_DIR) + ")");
+  cmd.add_flag("--no-models", a.none, "Classical detector only: blob response as probability, region growing for masks");
+  cmd.add_flag("--models-on-cpu", a.cpu, "Run the networks on the CPU even when a CUDA device is present");
+}
+
+std::shared_ptr<const models::LesionModels> load_lesion_models(const ModelsArgs& a) {
+  if (a.none) return nullptr;
+#ifdef VIGIL_HAVE_LESION_MODELS
+  const std::string folder = a.folder.empty() ? VIGIL_DEFAULT_MODELS_DIR : a.folder;
+  struct stat st {};
+  if (a.folder.empty() && ::stat((folder + "/classifier/manifest.json").c_str(), &st) != 0) {
+    std::cerr << "vigil: no trained weights in " << folder << ": using the classical detector\n";
+    return nullptr;
+  }
+  return std::make_shared<const models::LesionModels>(folder, !a.cpu);
+#else
+  if (!a.folder.empty()) std::cerr << "vigil: this build has no LibTorch: --models ignored, classical detector\n";
+  return nullptr;
+#endif
+}
+
+}  // namespace vigil::cli

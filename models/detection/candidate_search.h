@@ -1,0 +1,43 @@
+#pragma once
+// Nodule candidates inside a search region: multi-scale Hessian blob response (kernels), 3-D
+// non-maximum suppression, the strongest K. High recall is the goal; the classifier removes the
+// false positives. No ITK here: the training code runs it on synthetic studies with their true
+// lung mask, and pipeline::detect_candidates on the lung mask it segments (grown by a margin).
+
+#include <cstdint>
+#include <vector>
+
+#include "core/volume.h"
+#include "kernels/device.h"
+
+namespace vigil::detection {
+
+struct CandidateOptions {
+  float r_min_mm = 2.0f;            ///< smallest lesion radius looked for (lesions >= 4 mm matter)
+  float r_max_mm = 15.0f;           ///< largest
+  int scales = 8;
+  std::size_t max_candidates = 100;
+  float min_response = 10.0f;       ///< scale-normalised blob measure (HU) below which nothing is a candidate
+  /// HU are clipped to this window first: solid tissue saturates, so ground glass competes with
+  /// vessels and solid nodules on shape rather than on contrast. -600 rather than -400: vessels
+  /// (contrast ~450 HU over lung at -400) otherwise outrank ground glass of 80-200 HU contrast.
+  float clip_low_hu = -1000.0f, clip_high_hu = -600.0f;
+  int nms_radius_vox = 2;
+  double search_margin_mm = 10;     ///< lung mask grown by this (pipeline): juxta-pleural lesions sit on its edge
+};
+
+struct Candidate {
+  Vec3 center_mm{0, 0, 0};  ///< patient LPS
+  float response = 0;
+  float radius_mm = 0;      ///< radius of the best-matching blob scale
+  double probability = -1;  ///< the classifier's lesion probability; < 0 until it has scored this candidate
+  /// The segmenter's lesion voxels (linear indices of the volume being measured); empty: not segmented.
+  std::vector<std::size_t> mask_voxels;
+};
+
+/// Candidates strongest first, peaks inside `region` (one byte per voxel of `ct`, nonzero = search).
+std::vector<Candidate> find_candidates(const Volume& ct, const std::vector<std::uint8_t>& region,
+                                       const CandidateOptions& options = {},
+                                       kernels::Backend backend = kernels::default_backend());
+
+}  // namespace vigil::detection

@@ -1,0 +1,135 @@
+#include "models/lesion_models.h"
+
+#include <algorithm>
+#include <deque>
+#include <limits>
+#include <mutex>
+
+#include "core/error.h"
+#include "models/detection/patch_sampler.h"
+#include "models/package/model_loader.h"
+#include "models/torch_runtime.h"
+
+namespace vigil::models {
+namespace {
+
+constexpr std::size_t kBatch = 16;
+
+detection::PatchGrid grid_of(const ModelManifest& m) {
+  return {m.input_spacing_mm, m.patch_size_zyx, m.intensity_window_hu[0], m.intensity_window_hu[1]};
+}
+
+// Patches around centres [begin, end) as an N x 1 x D x H x W tensor on `device`.
+torch::Tensor patch_batch(const Volume& ct, const std::vector<Vec3>& centres, std::size_t begin, std::size_t end,
+                          const detection::PatchGrid& grid, const torch::Device& device) {
+  const auto& s = grid.size_zyx;
+  const std::size_t voxels = std::size_t(s[0]) * s[1] * s[2];
+  torch::Tensor batch = torch::empty({std::int64_t(end - begin), 1, s[0], s[1], s[2]});
+  for (std::size_t n = begin; n < end; ++n) {
+    const std::vector<float> patch = detection::sample_patch(ct, centres[n], grid);
+    std::copy(patch.begin(), patch.end(), batch.data_ptr<float>() + (n - begin) * voxels);
+  }
+  return batch.to(device);
+}
+
+// The 26-connected component of `mask` nearest `centre` (voxel index), if one lies within
+// `reach` voxels (per axis); everything else cleared.
+void keep_component_near(std::vector<std::uint8_t>& mask, const std::array<int, 3>& n, const std::array<double, 3>& centre,
+                         const std::array<double, 3>& reach) {
+  const auto at = [&](int x, int y, int z) { return (std::size_t(z) * n[1] + y) * n[0] + x; };
+  long best = -1;
+  double best_d = std::numeric_limits<double>::infinity();
+  for (int z = 0; z < n[2]; ++z)
+    for (int y = 0; y < n[1]; ++y)
+      for (int x = 0; x < n[0]; ++x) {
+        if (!mask[at(x, y, z)]) continue;
+        const double dx = (x - centre[0]) / reach[0], dy = (y - centre[1]) / reach[1], dz = (z - centre[2]) / reach[2];
+        const double d = dx * dx + dy * dy + dz * dz;
+        if (d <= 1.0 && d < best_d) best_d = d, best = long(at(x, y, z));
+      }
+  std::vector<std::uint8_t> kept(mask.size(), 0);
+  if (best >= 0) {
+    std::deque<std::size_t> queue{std::size_t(best)};
+    kept[std::size_t(best)] = 1;
+    while (!queue.empty()) {
+      const std::size_t v = queue.front();
+      queue.pop_front();
+      const int x = int(v % n[0]), y = int(v / n[0] % n[1]), z = int(v / (std::size_t(n[0]) * n[1]));
+      for (int dz = -1; dz <= 1; ++dz)
+        for (int dy = -1; dy <= 1; ++dy)
+          for (int dx = -1; dx <= 1; ++dx) {
+            const int xx = x + dx, yy = y + dy, zz = z + dz;
+            if (xx < 0 || yy < 0 || zz < 0 || xx >= n[0] || yy >= n[1] || zz >= n[2]) continue;
+            const std::size_t w = at(xx, yy, zz);
+            if (mask[w] && !kept[w]) kept[w] = 1, queue.push_back(w);
+          }
+    }
+  }
+  mask.swap(kept);
+}
+
+}  // namespace
+
+struct LesionModels::Impl {
+  LoadedModel classifier, segmenter;
+  std::mutex mutex;  // one inference at a time: node workers share the models
+};
+
+LesionModels::LesionModels(const std::string& folder, bool use_cuda) {
+  const TorchRuntime runtime = configure_torch(0);
+  const torch::Device device = use_cuda && runtime.cuda_available ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  impl_ = std::make_unique<Impl>();
+  impl_->classifier = load_model(folder + "/classifier", device);
+  impl_->segmenter = load_model(folder + "/segmenter", device);
+  if (impl_->classifier.manifest.kind != "classifier" || impl_->segmenter.manifest.kind != "segmenter")
+    throw Error(ErrorCode::kInvalidArgument, folder + ": classifier/ and segmenter/ must hold a classifier and a segmenter");
+  if (impl_->segmenter.manifest.outputs.size() != 2)
+    throw Error(ErrorCode::kInvalidArgument, folder + "/segmenter: must have two outputs (background, lesion)");
+}
+
+LesionModels::~LesionModels() = default;
+
+const ModelManifest& LesionModels::classifier() const { return impl_->classifier.manifest; }
+const ModelManifest& LesionModels::segmenter() const { return impl_->segmenter.manifest; }
+std::string LesionModels::device() const { return impl_->classifier.device.is_cuda() ? "cuda" : "cpu"; }
+
+std::vector<double> LesionModels::classify(const Volume& ct, const std::vector<Vec3>& centres) const {
+  std::lock_guard lock(impl_->mutex);
+  const LoadedModel& m = impl_->classifier;
+  const detection::PatchGrid grid = grid_of(m.manifest);
+  std::vector<double> out;
+  for (std::size_t begin = 0; begin < centres.size(); begin += kBatch) {
+    const std::size_t end = std::min(centres.size(), begin + kBatch);
+    const torch::Tensor p = torch::sigmoid(m.predict(patch_batch(ct, centres, begin, end, grid, m.device)))
+                                .to(torch::kCPU, torch::kDouble).reshape({-1}).contiguous();
+    out.insert(out.end(), p.data_ptr<double>(), p.data_ptr<double>() + p.numel());
+  }
+  return out;
+}
+
+std::vector<LesionMask> LesionModels::segment(const Volume& ct, const std::vector<Vec3>& centres, double reach_mm) const {
+  std::lock_guard lock(impl_->mutex);
+  const LoadedModel& m = impl_->segmenter;
+  const detection::PatchGrid grid = grid_of(m.manifest);
+  const std::array<int, 3> n{grid.size_zyx[2], grid.size_zyx[1], grid.size_zyx[0]};
+  const std::array<double, 3> centre{double(n[0] / 2), double(n[1] / 2), double(n[2] / 2)};
+  const std::array<double, 3> reach{reach_mm / grid.spacing_mm[0], reach_mm / grid.spacing_mm[1], reach_mm / grid.spacing_mm[2]};
+  std::vector<LesionMask> out;
+  for (std::size_t begin = 0; begin < centres.size(); begin += kBatch) {
+    const std::size_t end = std::min(centres.size(), begin + kBatch);
+    const torch::Tensor lesion = (torch::softmax(m.predict(patch_batch(ct, centres, begin, end, grid, m.device)), 1)
+                                      .select(1, 1) > 0.5).to(torch::kCPU, torch::kUInt8).contiguous();
+    const std::size_t voxels = std::size_t(n[0]) * n[1] * n[2];
+    for (std::size_t i = begin; i < end; ++i) {
+      LesionMask mask{detection::patch_geometry(ct.geometry, centres[i], grid), {}};
+      const std::uint8_t* p = lesion.data_ptr<std::uint8_t>() + (i - begin) * voxels;
+      mask.mask.assign(p, p + voxels);
+      keep_component_near(mask.mask, n, centre, reach);
+      if (std::none_of(mask.mask.begin(), mask.mask.end(), [](std::uint8_t v) { return v != 0; })) mask.mask.clear();
+      out.push_back(std::move(mask));
+    }
+  }
+  return out;
+}
+
+}  // namespace vigil::models

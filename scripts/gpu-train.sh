@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Trains the shipped networks on a lent GPU machine (CUDA + CMake + torch, no package registry).
+# Here, once per session:   scripts/gpu-train.sh --prepare   (copies CLI11, nlohmann-json and OpenSSL
+#                                                             headers to .vendor/include)
+# There, through `device`:  scripts/gpu-train.sh             (carry: [".vendor"])
+# Builds the compute-only `vigil` (train + devices) and runs models/configs/*-gpu.toml side by side
+# on the one GPU; the model folders (weights.pt, manifest.json, training_log.csv) land in $OUT.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ "${1:-}" = "--prepare" ]; then
+  grep -qx '/.vendor/' "$root/.git/info/exclude" 2>/dev/null || echo '/.vendor/' >> "$root/.git/info/exclude"
+  rm -rf "$root/.vendor" && mkdir -p "$root/.vendor/include"
+  cp -r /usr/include/CLI /usr/include/nlohmann /usr/include/openssl "$root/.vendor/include/"
+  cp /usr/include/x86_64-linux-gnu/openssl/* "$root/.vendor/include/openssl/"
+  exit 0
+fi
+build="$root/build-gpu"
+out="${OUT:-$build/trained}"
+cmake -S "$root" -B "$build" -DVIGIL_ONLY_COMPUTE=ON -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 \
+  -DVIGIL_BUILD_TESTS=OFF -DVIGIL_PYTHON="$(command -v python3)" -DVIGIL_VENDOR_INCLUDE="$root/.vendor/include" \
+  ${CMAKE_GENERATOR:+-G "$CMAKE_GENERATOR"}
+cmake --build "$build" -j"$(nproc)" --target vigil
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv || true
+"$build/bin/vigil" devices
+pids=()
+for model in classifier segmenter; do
+  mkdir -p "$out/$model"
+  "$build/bin/vigil" --config "$root/models/configs/$model-gpu.toml" train "$model" --out "$build/train-$model" \
+    > "$out/$model/train.log" 2>&1 &
+  pids+=($!)
+done
+status=0
+for pid in "${pids[@]}"; do wait "$pid" || status=$?; done
+for model in classifier segmenter; do
+  cp "$build/train-$model"/{weights.pt,manifest.json,training_log.csv} "$out/$model/" 2>/dev/null || status=1
+  tail -3 "$out/$model/train.log"
+done
+exit $status

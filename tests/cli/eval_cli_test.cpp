@@ -1,0 +1,86 @@
+// `vigil eval` as a user runs it: synthetic studies with ground truth in, eval.json (with a
+// top-level cpm) and froc.png out; a study with broken ground truth is reported and the others
+// still scored; --no-models scores the classical detector and says so.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/support/command.h"
+
+namespace {
+
+using vigil::test::CommandResult;
+
+struct EvalSet {
+  std::string root;
+  int lesions = 0;
+};
+
+// Two small held-out studies (seeds far from the training seeds) written by `vigil synth`.
+const EvalSet& eval_set() {
+  static const EvalSet set = [] {
+    char name[] = "/tmp/vigil-eval-XXXXXX";
+    EvalSet s{::mkdtemp(name)};
+    const CommandResult r = vigil::test::run_vigil("synth --out " + s.root + "/data --studies 2 --seed 9400 --slices 50:60");
+    if (r.status != 0) return s;
+    for (const char* study : {"study_0000", "study_0001"}) {
+      std::ifstream in(s.root + "/data/" + study + "/truth.json");
+      s.lesions += int(nlohmann::json::parse(in)["lesions"].size());
+    }
+    return s;
+  }();
+  return set;
+}
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+TEST(EvalCli, WritesEvalJsonWithCpmAndAFrocPlot) {
+  const EvalSet& s = eval_set();
+  const CommandResult r = vigil::test::run_vigil("eval --data " + s.root + "/data --out " + s.root + "/out");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("CPM"), std::string::npos) << r.out;
+  const auto j = read_json(s.root + "/out/eval.json");
+  ASSERT_TRUE(j.contains("cpm"));
+  EXPECT_GE(j["cpm"].get<double>(), 0.0);
+  EXPECT_LE(j["cpm"].get<double>(), 1.0);
+  EXPECT_EQ(j["studies"], 2);
+  EXPECT_EQ(j["froc"]["lesions"], s.lesions);
+  EXPECT_EQ(j["lesion_outcomes"].size(), std::size_t(s.lesions));
+  EXPECT_EQ(j["froc"]["sensitivity_at_fp_per_study"].size(), 7u);
+  EXPECT_NE(j["algorithm"].get<std::string>().find("classifier"), std::string::npos) << j["algorithm"];
+  EXPECT_NE(j["notice"].get<std::string>().find("Synthetic"), std::string::npos);
+  std::ifstream png(s.root + "/out/froc.png", std::ios::binary);
+  char magic[8] = {};
+  png.read(magic, 8);
+  EXPECT_EQ(std::string(magic + 1, 3), "PNG");
+}
+
+TEST(EvalCli, BrokenGroundTruthIsReportedAndTheOtherStudiesScored) {
+  const EvalSet& s = eval_set();
+  const std::string data = s.root + "/broken";
+  ASSERT_EQ(vigil::test::run_command("mkdir -p " + data + " && cp -r " + s.root + "/data/study_0000 " + data +
+                                     "/ && mkdir -p " + data + "/study_0009/dicom && echo '{not json' > " + data +
+                                     "/study_0009/truth.json").status, 0);
+  const CommandResult r = vigil::test::run_vigil("eval --no-models --data " + data + " --out " + s.root + "/broken-out");
+  EXPECT_EQ(r.status, 1) << r.out;  // some inputs failed, the rest scored
+  const auto j = read_json(s.root + "/broken-out/eval.json");
+  EXPECT_EQ(j["studies"], 1);
+  ASSERT_EQ(j["failed"].size(), 1u);
+  EXPECT_NE(j["failed"][0].get<std::string>().find("study_0009"), std::string::npos) << j["failed"];
+  EXPECT_NE(j["failed"][0].get<std::string>().find("truth.json"), std::string::npos) << j["failed"];
+  EXPECT_NE(j["algorithm"].get<std::string>().find("candidate detector"), std::string::npos) << j["algorithm"];
+}
+
+TEST(EvalCli, FolderWithoutStudiesIsInputMissing) {
+  char name[] = "/tmp/vigil-eval-empty-XXXXXX";
+  const std::string empty = ::mkdtemp(name);
+  EXPECT_EQ(vigil::test::run_vigil("eval --data " + empty + " --out " + empty + "/out").status, 3);
+}
+
+}  // namespace

@@ -1,0 +1,159 @@
+// Model folders of Vigil's own networks (weights + manifest, hash pinned) load back into the same
+// network; the shipped weights load, and on held-out synthetic studies (seeds never used in
+// training, several of them) the classifier ranks lesions above the detector's other candidates
+// and the segmenter outlines lesions of 8 mm and more.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "core/error.h"
+#include "models/classifier3d.h"
+#include "models/detection/candidate_search.h"
+#include "models/lesion_models.h"
+#include "models/package/model_loader.h"
+#include "models/training/study_volume.h"
+
+namespace vigil::models {
+namespace {
+
+std::string temp_folder() {
+  char name[] = "/tmp/vigil-models-XXXXXX";
+  return ::mkdtemp(name);
+}
+
+ModelManifest classifier_manifest(const std::string& folder, int base, int levels) {
+  ModelManifest m;
+  m.name = "test-classifier";
+  m.version = "0.0.1";
+  m.kind = "classifier";
+  m.format = "vigil-classifier3d";
+  m.weights = "weights.pt";
+  m.sha256 = sha256_of_file(folder + "/weights.pt");
+  m.patch_size_zyx = {16, 16, 16};
+  m.outputs = {"lesion_logit"};
+  m.architecture = {base, levels};
+  m.training_data = "none: random weights";
+  m.intended_use = "tests";
+  return m;
+}
+
+TEST(VigilModelFolder, WeightsLoadBackIntoTheSameNetwork) {
+  const std::string folder = temp_folder();
+  torch::manual_seed(7);
+  Classifier3d net(Classifier3dOptions{1, 4, 3});
+  net->eval();
+  torch::save(net, folder + "/weights.pt");
+  write_manifest(classifier_manifest(folder, 4, 3), folder);
+  const LoadedModel loaded = load_model(folder);
+  EXPECT_EQ(loaded.manifest.architecture.levels, 3);
+  const torch::Tensor x = torch::rand({2, 1, 16, 16, 16});
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(torch::allclose(loaded.predict(x), net->forward(x)));
+}
+
+TEST(VigilModelFolder, ArchitectureThatDoesNotMatchTheWeightsIsRefused) {
+  const std::string folder = temp_folder();
+  Classifier3d net(Classifier3dOptions{1, 4, 3});
+  torch::save(net, folder + "/weights.pt");
+  write_manifest(classifier_manifest(folder, 8, 3), folder);  // says 8 channels, weights have 4
+  try {
+    load_model(folder);
+    FAIL() << "loaded weights into the wrong network";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("test-classifier"), std::string::npos) << e.what();
+  }
+}
+
+TEST(VigilModelFolder, MissingArchitectureIsAManifestError) {
+  const std::string folder = temp_folder();
+  Classifier3d net(Classifier3dOptions{1, 4, 3});
+  torch::save(net, folder + "/weights.pt");
+  write_manifest(classifier_manifest(folder, 4, 3), folder);
+  std::ifstream in(folder + "/manifest.json");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  const auto at = text.find("\"architecture\"");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, text.find('}', at) + 2 - at, "");
+  std::ofstream(folder + "/manifest.json") << text;
+  try {
+    read_manifest(folder);
+    FAIL() << "accepted a manifest without its architecture";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("architecture"), std::string::npos) << e.what();
+  }
+}
+
+// Held-out studies: seeds far from the training seeds (models/configs: 2026112x).
+synthetic::SynthConfig held_out_config() {
+  synthetic::SynthConfig c;
+  c.slices = {70, 90};
+  c.p_no_lesion = 0;
+  c.lesions_per_study = {3, 6};
+  return c;
+}
+
+TEST(ShippedModels, ClassifierRanksLesionsAboveOtherCandidatesOnHeldOutStudies) {
+  const LesionModels models(VIGIL_MODELS_DIR, false);
+  EXPECT_EQ(models.classifier().kind, "classifier");
+  std::vector<double> positives, negatives;
+  for (const std::uint64_t seed : {9101u, 9102u, 9103u}) {
+    const auto study = synthetic::generate_study(held_out_config(), seed, 0, 0, true);
+    const Volume ct = study_volume(study);
+    std::vector<Vec3> lesion_centres, others;
+    for (const auto& l : study.lesions) lesion_centres.push_back(l.center_mm);
+    for (const auto& c : detection::find_candidates(ct, study.lung_mask, {}, kernels::Backend::kCpu)) {
+      bool near = false;
+      for (const auto& l : study.lesions) near = near || norm(sub(c.center_mm, l.center_mm)) < l.diameter_mm + 5;
+      if (!near) others.push_back(c.center_mm);
+    }
+    for (double p : models.classify(ct, lesion_centres)) positives.push_back(p);
+    for (double p : models.classify(ct, others)) negatives.push_back(p);
+  }
+  ASSERT_GT(positives.size(), 8u);
+  ASSERT_GT(negatives.size(), 30u);
+  // The share of (lesion, other) pairs ranked the right way round: the area under the ROC curve.
+  double right = 0;
+  for (double p : positives)
+    for (double n : negatives) right += p > n ? 1.0 : p == n ? 0.5 : 0.0;
+  const double auc = right / double(positives.size() * negatives.size());
+  EXPECT_GT(auc, 0.85) << positives.size() << " lesions, " << negatives.size() << " other candidates";
+}
+
+TEST(ShippedModels, SegmenterOutlinesLesionsOf8MmAndMore) {
+  const LesionModels models(VIGIL_MODELS_DIR, false);
+  std::vector<double> dice;
+  for (const std::uint64_t seed : {9201u, 9202u, 9203u}) {
+    synthetic::SynthConfig c = held_out_config();
+    c.lesion_diameter_mm = {8, 25};
+    const auto study = synthetic::generate_study(c, seed, 0);
+    const Volume ct = study_volume(study);
+    const Geometry& g = ct.geometry;
+    std::vector<Vec3> centres;
+    for (const auto& l : study.lesions) centres.push_back(l.center_mm);
+    const auto masks = models.segment(ct, centres);
+    for (std::size_t i = 0; i < masks.size(); ++i) {
+      // Dice on the mask's grid: the truth read there by nearest neighbour in the study's grid.
+      const auto& m = masks[i];
+      const std::size_t nx = m.grid.size[0], ny = m.grid.size[1], n = m.grid.voxel_count();
+      std::size_t in_mask = 0, in_truth = 0, both = 0;
+      for (std::size_t v = 0; v < n; ++v) {
+        const Vec3 p = g.physical_to_index(m.grid.index_to_physical({double(v % nx), double(v / nx % ny), double(v / (nx * ny))}));
+        const long q[3] = {std::lround(p[0]), std::lround(p[1]), std::lround(p[2])};
+        const bool inside = q[0] >= 0 && q[1] >= 0 && q[2] >= 0 && q[0] < long(g.size[0]) && q[1] < long(g.size[1]) &&
+                            q[2] < long(g.size[2]);
+        const bool t = inside && study.labels[std::size_t(q[0]) + g.size[0] * (std::size_t(q[1]) + g.size[1] * std::size_t(q[2]))] ==
+                                     study.lesions[i].id;
+        const bool f = !m.mask.empty() && m.mask[v];
+        in_mask += f, in_truth += t, both += f && t;
+      }
+      dice.push_back(in_mask + in_truth ? 2.0 * double(both) / double(in_mask + in_truth) : 0.0);
+    }
+  }
+  ASSERT_GT(dice.size(), 6u);
+  std::sort(dice.begin(), dice.end());
+  EXPECT_GT(dice[dice.size() / 2], 0.7) << "median Dice of " << dice.size() << " lesions";
+}
+
+}  // namespace
+}  // namespace vigil::models
