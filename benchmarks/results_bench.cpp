@@ -62,9 +62,13 @@ int main() {
   std::ifstream truth_file(dir.file("in/study_0000/truth.json"));
   const auto truth = nlohmann::json::parse(truth_file);
   std::vector<vigil::pipeline::Candidate> candidates;
-  for (const auto& l : truth["lesions"])
-    candidates.push_back({{l["center_mm"][0], l["center_mm"][1], l["center_mm"][2]}, 200.0f,
-                          static_cast<float>(l["diameter_mm"].get<double>() / 2)});
+  for (const auto& l : truth["lesions"]) {
+    vigil::pipeline::Candidate c;
+    c.center_mm = {l["center_mm"][0], l["center_mm"][1], l["center_mm"][2]};
+    c.response = 200.0f;
+    c.radius_mm = static_cast<float>(l["diameter_mm"].get<double>() / 2);
+    candidates.push_back(std::move(c));
+  }
   vigil::pipeline::MeasurementOptions options;
   options.min_diameter_mm = 1;
   const auto measured = vigil::pipeline::measure_lesions(volume, candidates, source.study_instance_uid, options);

@@ -1,6 +1,7 @@
 #include "models/lesion_models.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <limits>
 #include <mutex>
@@ -100,7 +101,9 @@ std::vector<double> LesionModels::classify(const Volume& ct, const std::vector<V
   std::vector<double> out;
   for (std::size_t begin = 0; begin < centres.size(); begin += kBatch) {
     const std::size_t end = std::min(centres.size(), begin + kBatch);
-    const torch::Tensor p = torch::sigmoid(m.predict(patch_batch(ct, centres, begin, end, grid, m.device)))
+    // Shifted so that 0.5 is the manifest's operating point (monotone: rankings are unchanged).
+    const double t = m.manifest.operating_threshold, shift = std::log(t / (1 - t));
+    const torch::Tensor p = torch::sigmoid(m.predict(patch_batch(ct, centres, begin, end, grid, m.device)) - shift)
                                 .to(torch::kCPU, torch::kDouble).reshape({-1}).contiguous();
     out.insert(out.end(), p.data_ptr<double>(), p.data_ptr<double>() + p.numel());
   }

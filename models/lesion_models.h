@@ -27,7 +27,8 @@ class LesionModels {
   LesionModels(const LesionModels&) = delete;
   LesionModels& operator=(const LesionModels&) = delete;
 
-  /// Lesion probability of a patch around each centre (patient mm in `ct`).
+  /// Lesion probability of a patch around each centre (patient mm in `ct`), shifted so that 0.5 is
+  /// the classifier's operating point (ModelManifest::operating_threshold).
   std::vector<double> classify(const Volume& ct, const std::vector<Vec3>& centres_mm) const;
   /// The lesion under each centre: the segmenter's mask thresholded at 0.5, reduced to the
   /// connected component nearest the centre (within `reach_mm`).

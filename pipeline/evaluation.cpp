@@ -186,7 +186,8 @@ EvalReport evaluate(const std::string& data, const AnalysisOptions& options, uns
         if (o.reported) continue;  // the most probable finding on it counts
         o.reported = true;
         o.dice = lesion_dice(labels, o.id, analysis.labels, f.number);
-        o.long_axis_error_mm = std::abs(f.long_axis_mm - o.long_axis_mm);
+        o.long_axis_signed_error_mm = f.long_axis_mm - o.long_axis_mm;
+        o.long_axis_error_mm = std::abs(o.long_axis_signed_error_mm);
       }
       std::vector<TruthLesion> subset = truth.lesions;
       for (std::size_t i = 0; i < subset.size(); ++i)
@@ -220,10 +221,10 @@ void write_eval_json(const EvalReport& r, const std::string& path) {
       out[k] = {{"lesions", c.second}, {"reported", c.first}, {"sensitivity", c.second ? double(c.first) / c.second : 0.0}};
     return out;
   };
-  std::vector<double> dice_8mm, axis_error;
+  std::vector<double> dice_8mm, axis_error, axis_bias;
   for (const auto& l : r.lesions) {
     if (l.reported && l.diameter_mm >= 8.0) dice_8mm.push_back(l.dice);
-    if (l.reported) axis_error.push_back(l.long_axis_error_mm);
+    if (l.reported) axis_error.push_back(l.long_axis_error_mm), axis_bias.push_back(l.long_axis_signed_error_mm);
   }
   std::size_t reported = 0;
   for (const auto& l : r.lesions) reported += l.reported;
@@ -231,7 +232,8 @@ void write_eval_json(const EvalReport& r, const std::string& path) {
   for (const auto& l : r.lesions)
     lesions.push_back({{"study", l.study}, {"id", l.id}, {"diameter_mm", l.diameter_mm}, {"long_axis_mm", l.long_axis_mm},
                        {"type", l.type}, {"placement", l.placement}, {"best_probability", l.best_probability},
-                       {"reported", l.reported}, {"dice", l.dice}, {"long_axis_error_mm", l.long_axis_error_mm}});
+                       {"reported", l.reported}, {"dice", l.dice}, {"long_axis_error_mm", l.long_axis_error_mm},
+                       {"long_axis_signed_error_mm", l.long_axis_signed_error_mm}});
   json stages = json::object();
   for (const auto& t : r.stage_seconds) stages[t.stage] = r.studies ? t.seconds / double(r.studies) : 0.0;
   const std::size_t at_1fp = 3;  // Froc::kRates[3] == 1
@@ -252,7 +254,8 @@ void write_eval_json(const EvalReport& r, const std::string& path) {
                            {"by_type", grouped([](const LesionOutcome& l) { return l.type; })},
                            {"by_placement", grouped([](const LesionOutcome& l) { return l.placement; })}}},
       {"dice_lesions_8mm_and_larger", {{"count", dice_8mm.size()}, {"median", median(dice_8mm)}}},
-      {"long_axis_error_mm", {{"count", axis_error.size()}, {"median", median(axis_error)}}},
+      {"long_axis_error_mm", {{"count", axis_error.size()}, {"median", median(axis_error)},
+                              {"median_signed", median(axis_bias)}}},
       {"seconds_per_study", r.seconds_per_study},
       {"stage_seconds_per_study", stages},
       {"lesion_outcomes", lesions}};

@@ -23,6 +23,7 @@ struct LesionOutcome {
   bool reported = false;        ///< a reported finding (probability >= the operating point) hits it
   double dice = -1;             ///< of the reported finding's mask (-1: not reported)
   double long_axis_error_mm = -1;  ///< |reported long axis - true long axis| (-1: not reported)
+  double long_axis_signed_error_mm = 0;  ///< reported minus true (0 when not reported)
 };
 
 struct EvalReport {

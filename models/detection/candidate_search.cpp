@@ -29,9 +29,13 @@ std::vector<Candidate> find_candidates(const Volume& ct, const std::vector<std::
   const auto peaks = kernels::find_peaks(response.data(), scale.data(), region.data(), e,
                                          {o.min_response, o.nms_radius_vox, o.max_candidates}, backend);
   std::vector<Candidate> out;
-  for (const auto& p : peaks)
-    out.push_back({g.index_to_physical({double(p.i), double(p.j), double(p.k)}), p.value,
-                   scales.sigma_mm[p.scale] * std::sqrt(3.0f)});
+  for (const auto& p : peaks) {
+    Candidate c;
+    c.center_mm = g.index_to_physical({double(p.i), double(p.j), double(p.k)});
+    c.response = p.value;
+    c.radius_mm = scales.sigma_mm[p.scale] * std::sqrt(3.0f);
+    out.push_back(std::move(c));
+  }
   return out;
 }
 

@@ -90,6 +90,12 @@ ModelManifest read_manifest(const std::string& folder) {
     if (!o.is_string()) bad_field(file, "outputs", "must hold strings only");
     m.outputs.push_back(o.get<std::string>());
   }
+  if (j.contains("operating_threshold")) {
+    if (!j["operating_threshold"].is_number() || !(j["operating_threshold"].get<double>() > 0) ||
+        !(j["operating_threshold"].get<double>() < 1))
+      bad_field(file, "operating_threshold", "must be a number between 0 and 1");
+    m.operating_threshold = j["operating_threshold"].get<double>();
+  }
   m.training_data = required_string(j, file, "training_data");
   m.intended_use = required_string(j, file, "intended_use");
   return m;
@@ -108,6 +114,7 @@ void write_manifest(const ModelManifest& m, const std::string& folder) {
             {"outputs", m.outputs},
             {"training_data", m.training_data},
             {"intended_use", m.intended_use}};
+  if (m.kind == "classifier") j["operating_threshold"] = m.operating_threshold;
   if (m.format != "torchscript")
     j["architecture"] = {{"base_channels", m.architecture.base_channels}, {"levels", m.architecture.levels}};
   const std::string file = folder + "/manifest.json";

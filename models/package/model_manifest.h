@@ -27,6 +27,10 @@ struct ModelManifest {
     int base_channels = 16;
     int levels = 4;
   } architecture;                     ///< Vigil's own formats only
+  /// Classifiers: the raw probability at which a candidate becomes a finding, chosen with
+  /// `vigil eval` on validation studies; Vigil reports sigmoid(logit(p) - logit(threshold)), so
+  /// 0.5 is this operating point. Optional (default 0.5).
+  double operating_threshold = 0.5;
   std::string training_data;          ///< what it was trained on, in words
   std::string intended_use;           ///< e.g. "research use only, not for diagnosis"
 };

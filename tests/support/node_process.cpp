@@ -22,8 +22,11 @@ Node::Node(const std::string& storage, int port, const std::string& extra) : sto
     const std::string log = storage + "/serve.log";
     if (!std::freopen(log.c_str(), "a", stderr)) std::_Exit(126);
     const std::string stable = extra.find("--stable-age-s") == std::string::npos ? " --stable-age-s 1 " : " ";
+    // The node tests are about durability and routing: the classical detector keeps each study's
+    // analysis short and the restarts cheap (the networks are tested by `vigil run` and `vigil eval`).
+    const std::string models = extra.find("--models") == std::string::npos ? " --no-models " : " ";
     const std::string cmd = "exec " + vigil_binary() + " serve --storage " + storage + " --port " +
-                            std::to_string(port) + stable + extra;
+                            std::to_string(port) + stable + models + extra;
     ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
     std::_Exit(127);
   }
