@@ -67,7 +67,7 @@ async function show() {
     div.className = 'finding'; div.dataset.finding = f.id;
     div.innerHTML = '<img src="' + img(s.study_instance_uid, f.number) + '"><div><div>Lesion ' + f.number + ': ' + f.type +
       ', ' + f.long_axis_mm.toFixed(1) + ' × ' + f.short_axis_mm.toFixed(1) + ' mm, ' + Math.round(f.volume_mm3) +
-      ' mm³, probability ' + Math.round(f.probability * 100) + '%, category ' + f.category + '-like</div>' +
+      ' mm³, score ' + f.probability.toFixed(2) + ' (a ranking, not a calibrated probability), category ' + f.category + '-like</div>' +
       '<div>Decision: <span class="decision ' + f.decision + '">' + f.decision + '</span> ' + (f.reviewer ? 'by ' + f.reviewer : '') +
       '</div><p><button class="accept">Accept</button><button class="reject">Reject</button></p></div>';
     div.querySelector('.accept').onclick = () => review(f.id, 'accepted');
