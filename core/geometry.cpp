@@ -39,4 +39,18 @@ Vec3 Geometry::physical_to_index(const Vec3& point_mm) const {
   return {dot(axis(0), d) / spacing_mm[0], dot(axis(1), d) / spacing_mm[1], dot(axis(2), d) / spacing_mm[2]};
 }
 
+Vec3 Geometry::voxel_to_physical(std::size_t voxel) const {
+  return index_to_physical({double(voxel % size[0]), double(voxel / size[0] % size[1]), double(voxel / (size[0] * size[1]))});
+}
+
+std::optional<std::size_t> Geometry::nearest_voxel(const Vec3& point_mm) const {
+  const Vec3 p = physical_to_index(point_mm);
+  long q[3];
+  for (int a = 0; a < 3; ++a) {
+    q[a] = std::lround(p[a]);
+    if (q[a] < 0 || q[a] >= long(size[a])) return std::nullopt;
+  }
+  return std::size_t(q[0]) + size[0] * (std::size_t(q[1]) + size[1] * std::size_t(q[2]));
+}
+
 }  // namespace vigil

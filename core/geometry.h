@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 
 namespace vigil {
 
@@ -25,6 +26,10 @@ struct Geometry {
   Vec3 index_to_physical(const Vec3& index) const;
   /// Continuous voxel index of a patient position (mm); direction must be orthonormal.
   Vec3 physical_to_index(const Vec3& point_mm) const;
+  /// Patient position (mm) of the voxel at linear index `voxel` (i fastest, then j, then k).
+  Vec3 voxel_to_physical(std::size_t voxel) const;
+  /// Linear index of the voxel whose centre is nearest `point_mm`; nullopt outside the grid.
+  std::optional<std::size_t> nearest_voxel(const Vec3& point_mm) const;
 };
 
 double dot(const Vec3& a, const Vec3& b);

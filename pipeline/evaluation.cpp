@@ -92,13 +92,7 @@ double lesion_dice(const LabelImage& truth, int id, const LabelVolume& found, in
   std::unordered_set<std::size_t> t;
   for (std::size_t v = 0; v < truth.labels.size(); ++v) {
     if (truth.labels[v] != id) continue;
-    const std::size_t nx = truth.geometry.size[0], ny = truth.geometry.size[1];
-    const Vec3 p = g.physical_to_index(
-        truth.geometry.index_to_physical({double(v % nx), double(v / nx % ny), double(v / (nx * ny))}));
-    long q[3];
-    bool inside = true;
-    for (int a = 0; a < 3; ++a) q[a] = std::lround(p[a]), inside = inside && q[a] >= 0 && q[a] < long(g.size[a]);
-    if (inside) t.insert(std::size_t(q[0]) + g.size[0] * (std::size_t(q[1]) + g.size[1] * std::size_t(q[2])));
+    if (const auto q = g.nearest_voxel(truth.geometry.voxel_to_physical(v))) t.insert(*q);
   }
   std::size_t f = 0, both = 0;
   for (std::size_t v = 0; v < found.labels.size(); ++v)

@@ -179,8 +179,7 @@ MeasuredLesions measure_lesions(const Volume& ct, const std::vector<Candidate>& 
     const double probability = candidate_probability(c);
     if (probability < options.min_probability) break;  // sorted: the rest score lower
     // A candidate inside a lesion already reported is part of it, not a lesion of its own.
-    const Index centre = nearest_index(g, c.center_mm);
-    if (inside(g, centre) && taken[linear(g, centre)]) continue;
+    if (const auto centre = g.nearest_voxel(c.center_mm); centre && taken[*centre]) continue;
     Region region;
     for (std::size_t idx : c.mask_voxels)
       if (idx < taken.size() && !taken[idx]) region.voxels.push_back(idx);

@@ -34,15 +34,8 @@ std::vector<std::size_t> voxels_on_mask(const Geometry& volume, const models::Le
   for (long k = from[2]; k <= to[2]; ++k)
     for (long j = from[1]; j <= to[1]; ++j)
       for (long i = from[0]; i <= to[0]; ++i) {
-        const Vec3 p = m.grid.physical_to_index(volume.index_to_physical({double(i), double(j), double(k)}));
-        long q[3];
-        bool inside = true;
-        for (int a = 0; a < 3; ++a) {
-          q[a] = std::lround(p[a]);
-          inside = inside && q[a] >= 0 && q[a] < long(m.grid.size[a]);
-        }
-        if (inside && m.mask[std::size_t(q[0]) + m.grid.size[0] * (std::size_t(q[1]) + m.grid.size[1] * std::size_t(q[2]))])
-          out.push_back(std::size_t(i) + volume.size[0] * (std::size_t(j) + volume.size[1] * std::size_t(k)));
+        const auto q = m.grid.nearest_voxel(volume.index_to_physical({double(i), double(j), double(k)}));
+        if (q && m.mask[*q]) out.push_back(std::size_t(i) + volume.size[0] * (std::size_t(j) + volume.size[1] * std::size_t(k)));
       }
   return out;
 }

@@ -42,6 +42,27 @@ TEST(Geometry, AxisReadsColumnsOfTheDirectionMatrix) {
   EXPECT_EQ(g.axis(2), (Vec3{1, 0, 0}));
 }
 
+TEST(Geometry, NearestVoxelRoundsToTheClosestCentreAndIsEmptyOutside) {
+  Geometry g;
+  g.size = {4, 5, 6};
+  g.spacing_mm = {0.5, 2.0, 3.0};
+  g.origin_mm = {10, -20, 30};
+  g.direction = {0, 0, 1, 1, 0, 0, 0, -1, 0};  // oblique to LPS: i along y, j along -z, k along x
+  for (std::size_t v = 0; v < g.voxel_count(); ++v) {
+    const Vec3 centre = g.voxel_to_physical(v);
+    ASSERT_EQ(g.nearest_voxel(centre), v);
+    // A point 0.4 voxel off along every axis still belongs to the same voxel.
+    Vec3 off = centre;
+    for (int a = 0; a < 3; ++a) off = add(off, scale(g.axis(a), 0.4 * g.spacing_mm[a]));
+    EXPECT_EQ(g.nearest_voxel(off), v);
+  }
+  EXPECT_EQ(g.voxel_to_physical(1 + 4 * (2 + 5 * 3)), g.index_to_physical({1, 2, 3}));
+  EXPECT_FALSE(g.nearest_voxel(g.index_to_physical({-0.6, 0, 0})).has_value());
+  EXPECT_FALSE(g.nearest_voxel(g.index_to_physical({0, 4.6, 0})).has_value());
+  EXPECT_FALSE(g.nearest_voxel(g.index_to_physical({0, 0, 5.51})).has_value());
+  EXPECT_EQ(g.nearest_voxel(g.index_to_physical({3.4, 4.4, 5.4})), g.voxel_count() - 1);
+}
+
 TEST(UidHash, IsStableTwelveHexDigitsAndHidesTheUid) {
   // FNV-1a 64 of the empty string is cbf29ce484222325 (the published offset basis).
   EXPECT_EQ(hash_uid(""), "cbf29ce48422");

@@ -135,15 +135,10 @@ TEST(ShippedModels, SegmenterOutlinesLesionsOf8MmAndMore) {
     for (std::size_t i = 0; i < masks.size(); ++i) {
       // Dice on the mask's grid: the truth read there by nearest neighbour in the study's grid.
       const auto& m = masks[i];
-      const std::size_t nx = m.grid.size[0], ny = m.grid.size[1], n = m.grid.voxel_count();
       std::size_t in_mask = 0, in_truth = 0, both = 0;
-      for (std::size_t v = 0; v < n; ++v) {
-        const Vec3 p = g.physical_to_index(m.grid.index_to_physical({double(v % nx), double(v / nx % ny), double(v / (nx * ny))}));
-        const long q[3] = {std::lround(p[0]), std::lround(p[1]), std::lround(p[2])};
-        const bool inside = q[0] >= 0 && q[1] >= 0 && q[2] >= 0 && q[0] < long(g.size[0]) && q[1] < long(g.size[1]) &&
-                            q[2] < long(g.size[2]);
-        const bool t = inside && study.labels[std::size_t(q[0]) + g.size[0] * (std::size_t(q[1]) + g.size[1] * std::size_t(q[2]))] ==
-                                     study.lesions[i].id;
+      for (std::size_t v = 0; v < m.grid.voxel_count(); ++v) {
+        const auto q = g.nearest_voxel(m.grid.voxel_to_physical(v));
+        const bool t = q && study.labels[*q] == study.lesions[i].id;
         const bool f = !m.mask.empty() && m.mask[v];
         in_mask += f, in_truth += t, both += f && t;
       }
