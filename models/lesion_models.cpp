@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <deque>
 #include <limits>
 #include <mutex>
 
 #include "core/error.h"
+#include "kernels/components.h"
 #include "models/detection/patch_sampler.h"
 #include "models/package/model_loader.h"
 #include "models/torch_runtime.h"
@@ -33,40 +33,22 @@ torch::Tensor patch_batch(const Volume& ct, const std::vector<Vec3>& centres, st
   return batch.to(device);
 }
 
-// The 26-connected component of `mask` nearest `centre` (voxel index), if one lies within
-// `reach` voxels (per axis); everything else cleared.
+// The 26-connected component of `mask` (kernels' labelling) nearest `centre` (voxel index), if
+// one lies within `reach` voxels (per axis); everything else cleared.
 void keep_component_near(std::vector<std::uint8_t>& mask, const std::array<int, 3>& n, const std::array<double, 3>& centre,
                          const std::array<double, 3>& reach) {
-  const auto at = [&](int x, int y, int z) { return (std::size_t(z) * n[1] + y) * n[0] + x; };
-  long best = -1;
+  const kernels::Components c =
+      kernels::connected_components_cpu(mask.data(), {std::size_t(n[0]), std::size_t(n[1]), std::size_t(n[2])});
+  std::uint32_t best = 0;
   double best_d = std::numeric_limits<double>::infinity();
-  for (int z = 0; z < n[2]; ++z)
-    for (int y = 0; y < n[1]; ++y)
-      for (int x = 0; x < n[0]; ++x) {
-        if (!mask[at(x, y, z)]) continue;
-        const double dx = (x - centre[0]) / reach[0], dy = (y - centre[1]) / reach[1], dz = (z - centre[2]) / reach[2];
-        const double d = dx * dx + dy * dy + dz * dz;
-        if (d <= 1.0 && d < best_d) best_d = d, best = long(at(x, y, z));
-      }
-  std::vector<std::uint8_t> kept(mask.size(), 0);
-  if (best >= 0) {
-    std::deque<std::size_t> queue{std::size_t(best)};
-    kept[std::size_t(best)] = 1;
-    while (!queue.empty()) {
-      const std::size_t v = queue.front();
-      queue.pop_front();
-      const int x = int(v % n[0]), y = int(v / n[0] % n[1]), z = int(v / (std::size_t(n[0]) * n[1]));
-      for (int dz = -1; dz <= 1; ++dz)
-        for (int dy = -1; dy <= 1; ++dy)
-          for (int dx = -1; dx <= 1; ++dx) {
-            const int xx = x + dx, yy = y + dy, zz = z + dz;
-            if (xx < 0 || yy < 0 || zz < 0 || xx >= n[0] || yy >= n[1] || zz >= n[2]) continue;
-            const std::size_t w = at(xx, yy, zz);
-            if (mask[w] && !kept[w]) kept[w] = 1, queue.push_back(w);
-          }
-    }
+  for (std::size_t v = 0; v < mask.size(); ++v) {
+    if (!c.labels[v]) continue;
+    const double dx = (double(v % n[0]) - centre[0]) / reach[0], dy = (double(v / n[0] % n[1]) - centre[1]) / reach[1],
+                 dz = (double(v / (std::size_t(n[0]) * n[1])) - centre[2]) / reach[2];
+    const double d = dx * dx + dy * dy + dz * dz;
+    if (d <= 1.0 && d < best_d) best_d = d, best = c.labels[v];
   }
-  mask.swap(kept);
+  for (std::size_t v = 0; v < mask.size(); ++v) mask[v] = best != 0 && c.labels[v] == best;
 }
 
 }  // namespace
