@@ -5,38 +5,27 @@
 #include <memory>
 
 #include "core/error.h"
+#include "models/checked_load.h"
 #include "models/classifier3d.h"
 #include "models/unet3d.h"
 
 namespace vigil::models {
 namespace {
 
-// Holds the network alive inside the returned function; forward without autograd.
+// One of Vigil's own networks with the folder's weights, on `device`, held alive inside the
+// returned function; forward without autograd.
 template <typename Net>
-Predictor predictor_of(Net net) {
+Predictor vigil_network(Net net, const std::string& path, const torch::Device& device, const ModelManifest& m) {
+  load_parameters_checked(*net, path, device,
+                          "model " + m.name + " " + m.version + " (manifest architecture: base_channels " +
+                              std::to_string(m.architecture.base_channels) + ", levels " +
+                              std::to_string(m.architecture.levels) + ")");
+  net->to(device);
   net->eval();
   return [net](const torch::Tensor& x) mutable {
     torch::NoGradGuard no_grad;
     return net->forward(x);
   };
-}
-
-// torch::load replaces parameters whatever their shape: compare them with the architecture's.
-template <typename Net>
-void load_weights(Net& net, const std::string& path, const torch::Device& device, const ModelManifest& m) {
-  std::vector<std::pair<std::string, std::vector<std::int64_t>>> expected;
-  for (const auto& p : net->named_parameters()) expected.emplace_back(p.key(), p.value().sizes().vec());
-  torch::load(net, path, device);
-  const auto loaded = net->named_parameters();
-  for (const auto& [name, shape] : expected) {
-    const auto* p = loaded.find(name);
-    if (!p || p->sizes().vec() != shape)
-      throw Error(ErrorCode::kInvalidArgument, "model " + m.name + " " + m.version + ": " + path +
-                                                   " does not fit the manifest's architecture (base_channels " +
-                                                   std::to_string(m.architecture.base_channels) + ", levels " +
-                                                   std::to_string(m.architecture.levels) + "): parameter " + name +
-                                                   (p ? " has another shape" : " is missing"));
-  }
 }
 
 }  // namespace
@@ -54,15 +43,13 @@ LoadedModel load_model(const std::string& folder, const torch::Device& device) {
         return module->forward({x}).toTensor();
       };
     } else if (m.format == "vigil-unet3d") {
-      UNet3d net(UNet3dOptions{1, int(m.outputs.size()), m.architecture.base_channels, m.architecture.levels});
-      load_weights(net, path, device, m);
-      net->to(device);
-      loaded.predict = predictor_of(net);
+      loaded.predict = vigil_network(
+          UNet3d(UNet3dOptions{1, int(m.outputs.size()), m.architecture.base_channels, m.architecture.levels}), path,
+          device, m);
     } else {
-      Classifier3d net(Classifier3dOptions{1, m.architecture.base_channels, m.architecture.levels});
-      load_weights(net, path, device, m);
-      net->to(device);
-      loaded.predict = predictor_of(net);
+      loaded.predict =
+          vigil_network(Classifier3d(Classifier3dOptions{1, m.architecture.base_channels, m.architecture.levels}), path,
+                        device, m);
     }
   } catch (const c10::Error& e) {
     const std::string what = m.format == "torchscript" ? " is not a loadable TorchScript file: " : " does not load as " + m.format + ": ";

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "models/checked_load.h"
 #include "models/classifier3d.h"
 #include "models/synthetic/synthetic_study.h"
 #include "models/torch_runtime.h"
@@ -191,10 +192,6 @@ torch::Tensor segmenter_loss(const torch::Tensor& logits, const torch::Tensor& t
   return ce + dice;
 }
 
-}  // namespace
-
-namespace {
-
 TrainResult train_unchecked(const TrainConfig& c, const std::function<void(const TrainProgress&)>& report,
                             int report_every) {
   check(c);
@@ -208,22 +205,15 @@ TrainResult train_unchecked(const TrainConfig& c, const std::function<void(const
   make_folder(checkpoint);
 
   const bool segmenter = c.model == "segmenter";
-  std::shared_ptr<torch::nn::Module> net;
-  std::function<torch::Tensor(const torch::Tensor&)> forward;
-  if (segmenter) {
-    UNet3d unet(UNet3dOptions{1, 2, c.base_channels, c.levels});
-    net = unet.ptr();
-    forward = [unet](const torch::Tensor& x) mutable { return unet->forward(x); };
-  } else {
-    Classifier3d classifier(Classifier3dOptions{1, c.base_channels, c.levels});
-    net = classifier.ptr();
-    forward = [classifier](const torch::Tensor& x) mutable { return classifier->forward(x); };
-  }
+  torch::nn::AnyModule model = segmenter ? torch::nn::AnyModule(UNet3d(UNet3dOptions{1, 2, c.base_channels, c.levels}))
+                                         : torch::nn::AnyModule(Classifier3d(Classifier3dOptions{1, c.base_channels, c.levels}));
+  const std::shared_ptr<torch::nn::Module> net = model.ptr();
+  const std::string network = "train " + c.model + " (base_channels " + std::to_string(c.base_channels) + ", levels " +
+                              std::to_string(c.levels) + ")";
   if (!c.init_weights.empty()) {
     if (!file_exists(c.init_weights)) throw Error(ErrorCode::kNotFound, "train: " + c.init_weights + ": no such weights file");
-    torch::serialize::InputArchive archive;
-    archive.load_from(c.init_weights, torch::Device(torch::kCPU));  // weights saved on any device
-    net->load(archive);
+    // Read onto the CPU first: the weights may have been saved on any device.
+    load_parameters_checked(*net, c.init_weights, torch::kCPU, network + " --init-weights");
   }
   net->to(device);
   torch::optim::AdamW optimizer(net->parameters(), torch::optim::AdamWOptions(c.learning_rate).weight_decay(c.weight_decay));
@@ -231,9 +221,8 @@ TrainResult train_unchecked(const TrainConfig& c, const std::function<void(const
   int start = 0;
   if (c.resume && file_exists(checkpoint + "/step.txt")) {
     std::ifstream(checkpoint + "/step.txt") >> start;
-    torch::serialize::InputArchive model_archive, optimizer_archive;
-    model_archive.load_from(checkpoint + "/model.pt", device);
-    net->load(model_archive);
+    load_parameters_checked(*net, checkpoint + "/model.pt", device, network + " --resume");
+    torch::serialize::InputArchive optimizer_archive;
     optimizer_archive.load_from(checkpoint + "/optimizer.pt", device);
     optimizer.load(optimizer_archive);
   }
@@ -287,7 +276,7 @@ TrainResult train_unchecked(const TrainConfig& c, const std::function<void(const
     const torch::Tensor x = image_tensor(batch).to(device);
     const torch::Tensor y = label_tensor(batch, segmenter).to(device);
     optimizer.zero_grad();
-    const torch::Tensor logits = forward(x);
+    const torch::Tensor logits = model.forward(x);
     const torch::Tensor loss =
         segmenter ? segmenter_loss(logits, y) : torch::nn::functional::binary_cross_entropy_with_logits(logits, y);
     loss.backward();
@@ -331,6 +320,5 @@ TrainResult train_model(const TrainConfig& c, const std::function<void(const Tra
     throw Error(ErrorCode::kInvalidArgument, "train " + c.model + ": " + e.what_without_backtrace());
   }
 }
-
 
 }  // namespace vigil::models

@@ -157,5 +157,20 @@ TEST(Trainer, BadConfigsAreRefusedWithTheReason) {
   EXPECT_THROW(train_model(missing, [](const TrainProgress&) {}), Error);
 }
 
+TEST(Trainer, InitWeightsOfAnotherWidthAreRefused) {
+  TrainConfig narrow = tiny("classifier", temp_folder());
+  narrow.steps = 1;
+  const TrainResult saved = train_model(narrow, [](const TrainProgress&) {});
+  TrainConfig wide = tiny("classifier", temp_folder());
+  wide.base_channels = 8;
+  wide.init_weights = saved.weights_path;
+  try {
+    train_model(wide, [](const TrainProgress&) {});
+    FAIL() << "started from weights of a 4-channel network in an 8-channel one";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("does not fit the network"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace vigil::models
