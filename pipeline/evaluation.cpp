@@ -19,6 +19,7 @@
 #include "core/error.h"
 #include "dicom/catalog.h"
 #include "dicom/volume_reader.h"
+#include "pipeline/lesion_measurement.h"
 #include "pipeline/study_runner.h"
 
 namespace vigil::pipeline {
@@ -85,15 +86,21 @@ LabelImage read_labels(const std::string& path) {
   return out;
 }
 
-// Dice of lesion `id` in the truth labels against finding `number` in the analysed labels,
-// truth voxels mapped into the analysed grid by their centres.
-double lesion_dice(const LabelImage& truth, int id, const LabelVolume& found, int number) {
+// Each truth lesion's voxels (linear indices into the label volume), from one pass over it.
+std::unordered_map<int, std::vector<std::size_t>> lesion_voxels(const LabelImage& truth) {
+  std::unordered_map<int, std::vector<std::size_t>> out;
+  for (std::size_t v = 0; v < truth.labels.size(); ++v)
+    if (truth.labels[v] != 0) out[truth.labels[v]].push_back(v);
+  return out;
+}
+
+// Dice of a truth lesion's voxels (in `truth`'s grid) against finding `number` in the analysed
+// labels, truth voxels mapped into the analysed grid by their centres.
+double lesion_dice(const Geometry& truth, const std::vector<std::size_t>& voxels, const LabelVolume& found, int number) {
   const Geometry& g = found.geometry;
   std::unordered_set<std::size_t> t;
-  for (std::size_t v = 0; v < truth.labels.size(); ++v) {
-    if (truth.labels[v] != id) continue;
-    if (const auto q = g.nearest_voxel(truth.geometry.voxel_to_physical(v))) t.insert(*q);
-  }
+  for (std::size_t v : voxels)
+    if (const auto q = g.nearest_voxel(truth.voxel_to_physical(v))) t.insert(*q);
   std::size_t f = 0, both = 0;
   for (std::size_t v = 0; v < found.labels.size(); ++v)
     if (found.labels[v] == number) ++f, both += t.count(v);
@@ -160,6 +167,10 @@ EvalReport evaluate(const std::string& data, const AnalysisOptions& options, uns
         stage_sums[t.stage] += t.seconds;
       }
       const LabelImage labels = read_labels(folder + "/labels.nrrd");
+      const auto truth_voxels = lesion_voxels(labels);
+      for (auto& o : truth.outcomes)
+        if (const auto it = truth_voxels.find(o.id); it != truth_voxels.end())
+          o.mask_long_axis_mm = longest_slice_axes(labels.geometry, it->second).long_axis_mm;
 
       std::vector<Mark> study_marks;
       for (const auto& c : analysis.scored_candidates) {
@@ -179,9 +190,12 @@ EvalReport evaluate(const std::string& data, const AnalysisOptions& options, uns
         LesionOutcome& o = truth.outcomes[std::size_t(hit)];
         if (o.reported) continue;  // the most probable finding on it counts
         o.reported = true;
-        o.dice = lesion_dice(labels, o.id, analysis.labels, f.number);
-        o.long_axis_signed_error_mm = f.long_axis_mm - o.long_axis_mm;
+        const auto it = truth_voxels.find(o.id);
+        if (it == truth_voxels.end()) throw Error(ErrorCode::kInvalidArgument, "labels.nrrd has no voxel of lesion " + std::to_string(o.id));
+        o.dice = lesion_dice(labels.geometry, it->second, analysis.labels, f.number);
+        o.long_axis_signed_error_mm = f.long_axis_mm - o.mask_long_axis_mm;
         o.long_axis_error_mm = std::abs(o.long_axis_signed_error_mm);
+        o.long_axis_3d_signed_error_mm = f.long_axis_mm - o.long_axis_mm;
       }
       std::vector<TruthLesion> subset = truth.lesions;
       for (std::size_t i = 0; i < subset.size(); ++i)
@@ -215,19 +229,23 @@ void write_eval_json(const EvalReport& r, const std::string& path) {
       out[k] = {{"lesions", c.second}, {"reported", c.first}, {"sensitivity", c.second ? double(c.first) / c.second : 0.0}};
     return out;
   };
-  std::vector<double> dice_8mm, axis_error, axis_bias;
+  std::vector<double> dice_8mm, axis_error, axis_bias, axis_3d_error, axis_3d_bias;
   for (const auto& l : r.lesions) {
     if (l.reported && l.diameter_mm >= 8.0) dice_8mm.push_back(l.dice);
-    if (l.reported) axis_error.push_back(l.long_axis_error_mm), axis_bias.push_back(l.long_axis_signed_error_mm);
+    if (!l.reported) continue;
+    axis_error.push_back(l.long_axis_error_mm), axis_bias.push_back(l.long_axis_signed_error_mm);
+    axis_3d_error.push_back(std::abs(l.long_axis_3d_signed_error_mm)), axis_3d_bias.push_back(l.long_axis_3d_signed_error_mm);
   }
   std::size_t reported = 0;
   for (const auto& l : r.lesions) reported += l.reported;
   json lesions = json::array();
   for (const auto& l : r.lesions)
     lesions.push_back({{"study", l.study}, {"id", l.id}, {"diameter_mm", l.diameter_mm}, {"long_axis_mm", l.long_axis_mm},
+                       {"mask_long_axis_mm", l.mask_long_axis_mm},
                        {"type", l.type}, {"placement", l.placement}, {"best_probability", l.best_probability},
                        {"reported", l.reported}, {"dice", l.dice}, {"long_axis_error_mm", l.long_axis_error_mm},
-                       {"long_axis_signed_error_mm", l.long_axis_signed_error_mm}});
+                       {"long_axis_signed_error_mm", l.long_axis_signed_error_mm},
+                       {"long_axis_3d_signed_error_mm", l.long_axis_3d_signed_error_mm}});
   json stages = json::object();
   for (const auto& t : r.stage_seconds) stages[t.stage] = r.studies ? t.seconds / double(r.studies) : 0.0;
   const std::size_t at_1fp = 3;  // Froc::kRates[3] == 1
@@ -248,8 +266,12 @@ void write_eval_json(const EvalReport& r, const std::string& path) {
                            {"by_type", grouped([](const LesionOutcome& l) { return l.type; })},
                            {"by_placement", grouped([](const LesionOutcome& l) { return l.placement; })}}},
       {"dice_lesions_8mm_and_larger", {{"count", dice_8mm.size()}, {"median", median(dice_8mm)}}},
-      {"long_axis_error_mm", {{"count", axis_error.size()}, {"median", median(axis_error)},
+      {"long_axis_error_mm", {{"against", "the truth mask measured by the same RECIST rule (longest in-plane axis over slices)"},
+                              {"count", axis_error.size()}, {"median", median(axis_error)},
                               {"median_signed", median(axis_bias)}}},
+      {"long_axis_error_vs_generator_3d_mm", {{"against", "the generator's 3-D long axis (truth.json long_axis_mm)"},
+                                              {"count", axis_3d_error.size()}, {"median", median(axis_3d_error)},
+                                              {"median_signed", median(axis_3d_bias)}}},
       {"seconds_per_study", r.seconds_per_study},
       {"stage_seconds_per_study", stages},
       {"lesion_outcomes", lesions}};

@@ -3,7 +3,9 @@
 // generator's layout: study folders holding dicom/, truth.json and labels.nrrd). Each study is read
 // from its DICOM files and analysed exactly as `vigil run` does; its scored candidates give the
 // FROC curve (pipeline/froc.h), its reported findings the sensitivity at the operating point, the
-// lesion Dice and the diameter error.
+// lesion Dice and the diameter error. The diameter error compares like with like: the truth's
+// lesion mask is measured by the same RECIST rule as a finding (longest in-plane axis over the
+// slices); the generator's own 3-D long axis is reported beside it.
 
 #include <functional>
 #include <string>
@@ -17,13 +19,16 @@ namespace vigil::pipeline {
 struct LesionOutcome {
   std::string study;          ///< folder name
   int id = 0;
-  double diameter_mm = 0, long_axis_mm = 0;
+  double diameter_mm = 0;
+  double long_axis_mm = 0;         ///< the generator's 3-D long axis (truth.json)
+  double mask_long_axis_mm = 0;    ///< the truth mask measured by Vigil's own RECIST rule (lesion_measurement.h)
   std::string type, placement;
   double best_probability = 0;  ///< of the most probable mark that hits it (0: none)
   bool reported = false;        ///< a reported finding (probability >= the operating point) hits it
   double dice = -1;             ///< of the reported finding's mask (-1: not reported)
-  double long_axis_error_mm = -1;  ///< |reported long axis - true long axis| (-1: not reported)
-  double long_axis_signed_error_mm = 0;  ///< reported minus true (0 when not reported)
+  double long_axis_error_mm = -1;  ///< |reported long axis - mask_long_axis_mm| (-1: not reported)
+  double long_axis_signed_error_mm = 0;  ///< reported minus mask_long_axis_mm (0 when not reported)
+  double long_axis_3d_signed_error_mm = 0;  ///< reported minus the generator's 3-D long_axis_mm
 };
 
 struct EvalReport {

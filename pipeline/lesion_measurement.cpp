@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <climits>
 #include <cmath>
 #include <deque>
 #include <unordered_set>
@@ -94,17 +95,26 @@ Region grow(const Volume& ct, const Candidate& c, const MeasurementOptions& o, c
   return region;
 }
 
-// The key slice's mask as an 8-bit image, and its largest outer contour in (i, j) pixels.
-std::vector<cv::Point> key_outline(const Geometry& g, const std::vector<std::size_t>& voxels, std::size_t k) {
-  cv::Mat mask = cv::Mat::zeros(static_cast<int>(g.size[1]), static_cast<int>(g.size[0]), CV_8U);
+// The largest outer contour of the mask's voxels on slice `k`, in (i, j) pixels. The mask image
+// covers only the voxels' in-plane bounding box (plus a border), so a small lesion in a 512² slice
+// costs a small image.
+std::vector<cv::Point> slice_outline(const Geometry& g, const std::vector<std::size_t>& voxels, std::size_t k) {
   const std::size_t plane = g.size[0] * g.size[1];
+  long i0 = LONG_MAX, j0 = LONG_MAX, i1 = -1, j1 = -1;
   for (std::size_t idx : voxels) {
     if (idx / plane != k) continue;
-    const std::size_t in_plane = idx % plane;
-    mask.at<std::uint8_t>(static_cast<int>(in_plane / g.size[0]), static_cast<int>(in_plane % g.size[0])) = 1;
+    const long i = static_cast<long>(idx % plane % g.size[0]), j = static_cast<long>(idx % plane / g.size[0]);
+    i0 = std::min(i0, i), i1 = std::max(i1, i), j0 = std::min(j0, j), j1 = std::max(j1, j);
+  }
+  if (i1 < 0) return {};
+  cv::Mat mask = cv::Mat::zeros(static_cast<int>(j1 - j0 + 3), static_cast<int>(i1 - i0 + 3), CV_8U);
+  for (std::size_t idx : voxels) {
+    if (idx / plane != k) continue;
+    const long i = static_cast<long>(idx % plane % g.size[0]), j = static_cast<long>(idx % plane / g.size[0]);
+    mask.at<std::uint8_t>(static_cast<int>(j - j0 + 1), static_cast<int>(i - i0 + 1)) = 1;
   }
   std::vector<std::vector<cv::Point>> contours;
-  cv::findContours(mask, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE);
+  cv::findContours(mask, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE, cv::Point(int(i0) - 1, int(j0) - 1));
   if (contours.empty()) return {};
   return *std::max_element(contours.begin(), contours.end(), [](const auto& a, const auto& b) {
     return cv::contourArea(a) < cv::contourArea(b) || (cv::contourArea(a) == cv::contourArea(b) && a.size() < b.size());
@@ -160,6 +170,29 @@ std::array<double, 2> outline_axes_mm(const std::vector<Vec3>& outline_mm, doubl
   return {best + pixel_mm, width + pixel_mm};
 }
 
+SliceAxes longest_slice_axes(const Geometry& g, const std::vector<std::size_t>& voxels) {
+  SliceAxes best;
+  std::vector<std::size_t> slices;
+  const std::size_t plane = g.size[0] * g.size[1];
+  for (std::size_t idx : voxels) slices.push_back(idx / plane);
+  std::sort(slices.begin(), slices.end());
+  slices.erase(std::unique(slices.begin(), slices.end()), slices.end());
+  const double pixel_mm = std::min(g.spacing_mm[0], g.spacing_mm[1]);
+  for (std::size_t k : slices) {
+    std::vector<Vec3> outline;
+    for (const cv::Point& p : slice_outline(g, voxels, k))
+      outline.push_back(g.index_to_physical({double(p.x), double(p.y), double(k)}));
+    const auto axes = outline_axes_mm(outline, pixel_mm);
+    if (axes[0] > best.long_axis_mm) {
+      best.slice = k;
+      best.outline_mm = std::move(outline);
+      best.long_axis_mm = axes[0];
+      best.short_axis_mm = std::min(axes[0], axes[1]);
+    }
+  }
+  return best;
+}
+
 MeasuredLesions measure_lesions(const Volume& ct, const std::vector<Candidate>& candidates,
                                 const std::string& study_uid, const MeasurementOptions& options) {
   const Geometry& g = ct.geometry;
@@ -194,24 +227,21 @@ MeasuredLesions measure_lesions(const Volume& ct, const std::vector<Candidate>& 
     Vec3 index_sum{0, 0, 0};
     double hu_sum = 0;
     const std::size_t plane = g.size[0] * g.size[1];
-    std::vector<std::size_t> per_slice(g.size[2], 0);
     for (std::size_t idx : region.voxels) {
       const std::size_t k = idx / plane, in_plane = idx % plane;
       index_sum = add(index_sum, Vec3{static_cast<double>(in_plane % g.size[0]),
                                       static_cast<double>(in_plane / g.size[0]), static_cast<double>(k)});
       hu_sum += ct.voxels[idx];
-      ++per_slice[k];
     }
     const double n = static_cast<double>(region.voxels.size());
     f.center_mm = g.index_to_physical(scale(index_sum, 1.0 / n));
     f.mean_hu = hu_sum / n;
     f.type = classify_attenuation(ct, region, options.solid_hu);
-    f.key_slice = static_cast<std::size_t>(std::max_element(per_slice.begin(), per_slice.end()) - per_slice.begin());
-    for (const cv::Point& p : key_outline(g, region.voxels, f.key_slice))
-      f.outline_mm.push_back(g.index_to_physical({double(p.x), double(p.y), double(f.key_slice)}));
-    const auto axes = outline_axes_mm(f.outline_mm, std::min(g.spacing_mm[0], g.spacing_mm[1]));
-    f.long_axis_mm = axes[0];
-    f.short_axis_mm = std::min(axes[0], axes[1]);
+    SliceAxes axes = longest_slice_axes(g, region.voxels);
+    f.key_slice = axes.slice;
+    f.outline_mm = std::move(axes.outline_mm);
+    f.long_axis_mm = axes.long_axis_mm;
+    f.short_axis_mm = axes.short_axis_mm;
     f.tracking_uid = derived_uid("vigil/finding/" + study_uid + "/" + std::to_string(f.number));
     for (std::size_t idx : region.voxels) {
       taken[idx] = 1;

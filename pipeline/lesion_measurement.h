@@ -1,6 +1,6 @@
 #pragma once
 // Turns candidate centres into measured lesions: a region grown from each centre in the source
-// volume, then size (RECIST-style long/short axis on the key slice, volume), mean HU, attenuation
+// volume, then size (RECIST-style long/short axis on the slice where the long axis is longest, volume), mean HU, attenuation
 // type and the key-slice outline. Classical and explainable; used until the segmentation model
 // (issue 7) provides the masks; also where the segmenter's mask is missing.
 
@@ -35,6 +35,17 @@ double candidate_probability(const Candidate& candidate);
 /// `study_uid` keys each finding's tracking UID so re-running gives the same UIDs.
 MeasuredLesions measure_lesions(const Volume& ct, const std::vector<Candidate>& candidates,
                                 const std::string& study_uid, const MeasurementOptions& options = {});
+
+/// RECIST-style size of a lesion given as linear voxel indices into `g`: the slice (index plane k)
+/// whose outline has the longest long axis, that outline in patient mm, and its long and short axes.
+/// The same rule measures Vigil's findings and, in `vigil eval`, the ground-truth masks.
+struct SliceAxes {
+  std::size_t slice = 0;
+  std::vector<Vec3> outline_mm;
+  double long_axis_mm = 0;
+  double short_axis_mm = 0;
+};
+SliceAxes longest_slice_axes(const Geometry& g, const std::vector<std::size_t>& voxels);
 
 /// Long axis (longest distance between two points) and short axis (extent perpendicular to it,
 /// in the same plane) of a closed outline given in patient mm, plus `pixel_mm` for the pixels'

@@ -1,0 +1,69 @@
+// RECIST-style size of a voxel mask: the longest in-plane axis over the slices, on ellipsoids of
+// random size, in-plane rotation and voxel spacing, where the true axes are known.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "pipeline/lesion_measurement.h"
+
+namespace vigil::pipeline {
+namespace {
+
+struct Ellipsoid {
+  std::vector<std::size_t> voxels;
+  double a, b, c;  // semi-axes in mm: a, b in plane (a >= b), c along the slices
+};
+
+// An ellipsoid centred in `g`, its in-plane major axis at `angle` to the i axis.
+Ellipsoid ellipsoid(const Geometry& g, double a, double b, double c, double angle) {
+  Ellipsoid e{{}, a, b, c};
+  const double ci = 0.5 * double(g.size[0] - 1), cj = 0.5 * double(g.size[1] - 1), ck = 0.5 * double(g.size[2] - 1);
+  for (std::size_t k = 0; k < g.size[2]; ++k)
+    for (std::size_t j = 0; j < g.size[1]; ++j)
+      for (std::size_t i = 0; i < g.size[0]; ++i) {
+        const double x = (double(i) - ci) * g.spacing_mm[0], y = (double(j) - cj) * g.spacing_mm[1],
+                     z = (double(k) - ck) * g.spacing_mm[2];
+        const double u = x * std::cos(angle) + y * std::sin(angle), v = -x * std::sin(angle) + y * std::cos(angle);
+        if (u * u / (a * a) + v * v / (b * b) + z * z / (c * c) <= 1.0) e.voxels.push_back(i + g.size[0] * (j + g.size[1] * k));
+      }
+  return e;
+}
+
+TEST(LesionMeasurement, LongestSliceAxesOfEllipsoidsMatchTheirInPlaneAxes) {
+  for (unsigned seed : {1u, 2u, 3u, 4u, 5u, 6u}) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> major(3.0, 12.0), ratio(0.5, 1.0), angle(0.0, M_PI), pixel(0.6, 0.9),
+        slice(0.625, 1.25);
+    Geometry g;
+    g.spacing_mm = {pixel(rng), 0, slice(rng)};
+    g.spacing_mm[1] = g.spacing_mm[0];
+    g.size = {64, 64, 48};
+    const double a = major(rng), b = a * ratio(rng);
+    const Ellipsoid e = ellipsoid(g, a, b, 0.8 * a, angle(rng));
+    const SliceAxes axes = longest_slice_axes(g, e.voxels);
+    SCOPED_TRACE("seed " + std::to_string(seed) + " a " + std::to_string(a) + " b " + std::to_string(b));
+    // Pixels are counted whole, so the digital outline may be up to one pixel longer or shorter.
+    EXPECT_NEAR(axes.long_axis_mm, 2 * a, 1.5 * g.spacing_mm[0]);
+    EXPECT_NEAR(axes.short_axis_mm, 2 * b, 1.5 * g.spacing_mm[0]);
+    EXPECT_LE(axes.short_axis_mm, axes.long_axis_mm);
+    // The longest axis lies on a slice through the middle of the ellipsoid.
+    const double mid = 0.5 * double(g.size[2] - 1);
+    EXPECT_LE(std::abs(double(axes.slice) - mid) * g.spacing_mm[2], 0.35 * 0.8 * a + g.spacing_mm[2]);
+    EXPECT_GE(axes.outline_mm.size(), 8u);
+    for (const Vec3& p : axes.outline_mm) EXPECT_DOUBLE_EQ(p[2], g.index_to_physical({0, 0, double(axes.slice)})[2]);
+  }
+}
+
+TEST(LesionMeasurement, EmptyMaskHasNoAxesAndOneVoxelHasOnePixel) {
+  Geometry g;
+  g.spacing_mm = {0.7, 0.7, 1.0};
+  g.size = {8, 8, 4};
+  EXPECT_EQ(longest_slice_axes(g, {}).long_axis_mm, 0.0);
+  const SliceAxes one = longest_slice_axes(g, {3 + 8 * (4 + 8 * 2)});
+  EXPECT_EQ(one.slice, 2u);
+  EXPECT_NEAR(one.long_axis_mm, 0.7, 1e-9);
+}
+
+}  // namespace
+}  // namespace vigil::pipeline
