@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/version.h"
 #include "kernels/device.h"
+#include "models/torch_runtime.h"
 
 int main(int argc, char** argv) {
   CLI::App app{std::string("Vigil ") + vigil::kVersion + " (compute-only build: train, devices).\n" + vigil::kResearchUseNotice};
@@ -32,6 +33,9 @@ int main(int argc, char** argv) {
       std::cout << "CUDA devices: " << vigil::kernels::cuda_device_count() << "\n";
       for (int d = 0; d < vigil::kernels::cuda_device_count(); ++d)
         std::cout << "  " << d << ": " << vigil::kernels::cuda_device_description(d) << "\n";
+      const vigil::models::TorchRuntime torch = vigil::models::configure_torch();
+      std::cout << "networks (LibTorch " << torch.version << ") run on: "
+                << (torch.cuda_available ? "cuda" : "cpu (" + torch.cuda_note + ")") << "\n";
       return vigil::cli::kExitOk;
     }
   } catch (const vigil::Error& e) {

@@ -12,6 +12,7 @@
 #include "cli/synth_command.h"
 #ifdef VIGIL_HAVE_TRAIN
 #include "cli/train_command.h"
+#include "models/torch_runtime.h"
 #endif
 #include "core/error.h"
 #include "core/version.h"
@@ -210,6 +211,11 @@ int main(int argc, char** argv) {
                 << "CUDA devices: " << k::cuda_device_count() << "\n";
       for (int d = 0; d < k::cuda_device_count(); ++d) std::cout << "  " << d << ": " << k::cuda_device_description(d) << "\n";
       std::cout << "kernels run on: " << k::backend_name(k::default_backend()) << "\n";
+#ifdef VIGIL_HAVE_TRAIN
+      const vigil::models::TorchRuntime torch = vigil::models::configure_torch();
+      std::cout << "networks (LibTorch " << torch.version << ") run on: "
+                << (torch.cuda_available ? "cuda" : "cpu (" + torch.cuda_note + ")") << "\n";
+#endif
       return vigil::cli::kExitOk;
     }
   } catch (const vigil::Error& e) {

@@ -8,7 +8,8 @@
 
 namespace vigil::kernels {
 
-/// CPU reference: `out` = G(sigma_vox) * `in`; in and out may not alias. Multi-threaded.
+/// CPU reference: `out` = G(sigma_vox) * `in`; `out` may be `in` itself (the passes run in place
+/// with per-thread line buffers, so no second volume is allocated). Multi-threaded.
 void gaussian_blur_cpu(const float* in, float* out, Extent3 extent, std::array<float, 3> sigma_vox);
 
 /// CUDA on device pointers; `scratch` holds extent.count() floats. Asynchronous on `stream`.

@@ -34,7 +34,8 @@ void normalize_cuda(const float* in_device, float* out_device, std::size_t count
                     Stream stream);
 
 /// Host arrays in and out on the chosen backend: on CUDA it copies in, launches, copies back and
-/// synchronises. The entry point for callers that hold host memory.
+/// synchronises. The entry point for callers that hold host memory. `out` may be `in` (the map is
+/// element by element; the device copy back is the last step, after which nothing can fall back).
 void normalize(const std::int16_t* in, float* out, std::size_t count, const IntensityTransform& t,
                Backend backend = default_backend());
 void normalize(const float* in, float* out, std::size_t count, const IntensityTransform& t,

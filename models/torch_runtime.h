@@ -1,6 +1,10 @@
 #pragma once
 // LibTorch's process-wide settings, decided once: intra-op threads and the device models run on.
 // No torch header here: other folders include this file.
+//
+// `vigil` links LibTorch's CPU library only. Its CUDA library (libtorch_cuda, with cuBLAS and
+// cuDNN) costs about 235 MiB of resident memory the moment it is loaded, GPU or not; so it is
+// loaded here, at run time, and only when the CUDA driver reports a device.
 
 #include <string>
 
@@ -11,10 +15,13 @@ struct TorchRuntime {
   bool cuda_available = false;
   int cuda_devices = 0;
   int threads = 0;            ///< intra-op threads now in force
+  std::string cuda_note;      ///< why CUDA is not available ("no CUDA driver", ...); empty when it is
 };
 
 /// Sets LibTorch's intra-op thread count (0 = all cores; it defaults to one thread here) and
-/// reports the runtime.
-TorchRuntime configure_torch(unsigned threads = 0);
+/// reports the runtime. With `want_cuda`, the first call loads LibTorch's CUDA backend when the
+/// driver reports a device (nothing is loaded otherwise); a backend that cannot be loaded leaves
+/// the networks on the CPU and says why in `cuda_note`.
+TorchRuntime configure_torch(unsigned threads = 0, bool want_cuda = true);
 
 }  // namespace vigil::models

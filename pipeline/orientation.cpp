@@ -4,9 +4,22 @@
 #include <itkImportImageFilter.h>
 #include <itkOrientImageFilter.h>
 
+#include <cmath>
+
 #include "core/error.h"
 
 namespace vigil::pipeline {
+
+bool is_canonical_lps(const Geometry& g) {
+  for (int a = 0; a < 3; ++a) {
+    const Vec3 axis = g.axis(a);
+    int dominant = 0;
+    for (int p = 1; p < 3; ++p)
+      if (std::abs(axis[p]) > std::abs(axis[dominant])) dominant = p;
+    if (dominant != a || axis[a] <= 0) return false;
+  }
+  return true;
+}
 
 Volume to_canonical_lps(const Volume& volume) {
   const Geometry& g = volume.geometry;

@@ -11,4 +11,9 @@ namespace vigil::pipeline {
 /// direction matrix. Throws vigil::Error(kInvalidArgument) for an empty volume.
 Volume to_canonical_lps(const Volume& volume);
 
+/// True when to_canonical_lps would return the volume unchanged: each voxel axis is closest to its
+/// own patient axis (i to L, j to P, k to S) and points the same way. The analysis then uses the
+/// input as it is instead of a copy (a 512x512x300 CT is 300 MiB of floats).
+bool is_canonical_lps(const Geometry& geometry);
+
 }  // namespace vigil::pipeline

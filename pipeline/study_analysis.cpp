@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "core/version.h"
 #include "pipeline/lung_mask.h"
@@ -95,7 +96,12 @@ void apply_models(const Volume& ct, const Volume& canonical, std::vector<Candida
 StudyAnalysis analyze_ct(const Volume& ct, const std::string& study_uid, const AnalysisOptions& options) {
   StudyAnalysis out;
   out.algorithm.version = kVersion;
-  const Volume canonical = timed(out.timings, "orientation", [&] { return to_canonical_lps(ct); });
+  // Most CT is stored in LPS order already: then the analysis reads the input itself, no copy.
+  std::optional<Volume> reoriented;
+  timed(out.timings, "orientation", [&] {
+    if (!is_canonical_lps(ct.geometry)) reoriented = to_canonical_lps(ct);
+  });
+  const Volume& canonical = reoriented ? *reoriented : ct;
   const auto lungs = timed(out.timings, "lung_mask", [&] { return lung_mask(canonical); });
   std::vector<Candidate> candidates = timed(out.timings, "candidates", [&] {
     return detect_candidates(canonical, lungs, options.candidates, options.backend);

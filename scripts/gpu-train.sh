@@ -21,7 +21,9 @@ cmake -S "$root" -B "$build" -DVIGIL_ONLY_COMPUTE=ON -DCMAKE_BUILD_TYPE=Release 
   ${CMAKE_GENERATOR:+-G "$CMAKE_GENERATOR"}
 cmake --build "$build" -j"$(nproc)" --target vigil
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv || true
+# The networks' device: LibTorch's CUDA backend is loaded at run time, so this line must say cuda.
 "$build/bin/vigil" devices
+"$build/bin/vigil" devices | grep -q ") run on: cuda" || echo "gpu-train: the networks did not get CUDA: training on the CPU" >&2
 pids=()
 for model in classifier segmenter; do
   mkdir -p "$out/$model"

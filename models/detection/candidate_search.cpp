@@ -1,37 +1,94 @@
 #include "models/detection/candidate_search.h"
 
+#include <algorithm>
 #include <cmath>
 
+#include "core/parallel.h"
 #include "kernels/blob_filter.h"
+#include "kernels/gaussian.h"
 #include "kernels/normalize.h"
 #include "kernels/peaks.h"
 
 namespace vigil::detection {
+namespace {
 
-std::vector<Candidate> find_candidates(const Volume& ct, const std::vector<std::uint8_t>& region,
+// The box the search needs: the region's bounding box grown by everything a response inside it
+// reads (the widest Gaussian's taps, the Hessian's +-1 voxel, the peak test's radius), clamped to
+// the volume. Inside it every region voxel gets the same response as on the whole volume, because
+// the Gaussian clamps at the volume's edges and the box reaches an edge only where the volume does.
+struct Box {
+  std::size_t lo[3] = {0, 0, 0}, size[3] = {0, 0, 0};
+  bool empty() const { return size[0] * size[1] * size[2] == 0; }
+};
+
+Box search_box(const std::vector<std::uint8_t>& region, const Geometry& g, const std::vector<float>& sigma_mm,
+               int nms_radius) {
+  std::size_t lo[3] = {g.size[0], g.size[1], g.size[2]}, hi[3] = {0, 0, 0};
+  bool any = false;
+  for (std::size_t k = 0, v = 0; k < g.size[2]; ++k)
+    for (std::size_t j = 0; j < g.size[1]; ++j)
+      for (std::size_t i = 0; i < g.size[0]; ++i, ++v) {
+        if (!region[v]) continue;
+        any = true;
+        const std::size_t p[3] = {i, j, k};
+        for (int a = 0; a < 3; ++a) lo[a] = std::min(lo[a], p[a]), hi[a] = std::max(hi[a], p[a]);
+      }
+  Box b;
+  if (!any) return b;
+  const float widest = *std::max_element(sigma_mm.begin(), sigma_mm.end());
+  for (int a = 0; a < 3; ++a) {
+    const std::size_t halo = std::size_t(kernels::gaussian_taps(widest / float(g.spacing_mm[a])).radius + 1 + std::max(1, nms_radius));
+    b.lo[a] = lo[a] > halo ? lo[a] - halo : 0;
+    b.size[a] = std::min(g.size[a] - 1, hi[a] + halo) - b.lo[a] + 1;
+  }
+  return b;
+}
+
+}  // namespace
+
+std::vector<Candidate> find_candidates(const Volume& ct, std::vector<std::uint8_t> region,
                                        const CandidateOptions& o, kernels::Backend backend) {
   const Geometry& g = ct.geometry;
-  const kernels::Extent3 e{g.size[0], g.size[1], g.size[2]};
   kernels::BlobScales scales;
   scales.sigma_mm = kernels::blob_sigmas_for_radii(o.r_min_mm, o.r_max_mm, o.scales);
   scales.spacing_mm = {float(g.spacing_mm[0]), float(g.spacing_mm[1]), float(g.spacing_mm[2])};
   scales.measure = kernels::BlobMeasure::kHessianDot;  // vessels are tubes: they fade, blobs stay
-  kernels::IntensityTransform clip;  // identity inside the window, clamped outside
+  Box box;
+  if (o.crop_to_region) {
+    box = search_box(region, g, scales.sigma_mm, o.nms_radius_vox);
+    if (box.empty()) return {};
+  } else {
+    for (int a = 0; a < 3; ++a) box.size[a] = g.size[a];
+  }
+  // The box's voxels and region, then the HU clip in place (identity inside, clamped outside).
+  const kernels::Extent3 e{box.size[0], box.size[1], box.size[2]};
+  std::vector<float> clipped(e.count());
+  std::vector<std::uint8_t> search(e.count());
+  parallel_for(e.nz, [&](std::size_t k) {
+    for (std::size_t j = 0; j < e.ny; ++j) {
+      const std::size_t from = box.lo[0] + g.size[0] * (box.lo[1] + j + g.size[1] * (box.lo[2] + k));
+      const std::size_t to = e.nx * (j + e.ny * k);
+      std::copy_n(ct.voxels.data() + from, e.nx, clipped.data() + to);
+      std::copy_n(region.data() + from, e.nx, search.data() + to);
+    }
+  });
+  std::vector<std::uint8_t>().swap(region);  // released, not just emptied: `= {}` would keep the capacity
+  kernels::IntensityTransform clip;
   clip.window_low = o.clip_low_hu;
   clip.window_high = o.clip_high_hu;
   clip.scale = 1.0f;
   clip.shift = 0.0f;
-  std::vector<float> clipped(e.count());
-  kernels::normalize(ct.voxels.data(), clipped.data(), e.count(), clip, backend);
+  kernels::normalize(clipped.data(), clipped.data(), e.count(), clip, backend);
   std::vector<float> response(e.count());
   std::vector<std::uint8_t> scale(e.count());
   kernels::log_blob_response(clipped.data(), response.data(), scale.data(), e, scales, backend);
-  const auto peaks = kernels::find_peaks(response.data(), scale.data(), region.data(), e,
+  std::vector<float>().swap(clipped);
+  const auto peaks = kernels::find_peaks(response.data(), scale.data(), search.data(), e,
                                          {o.min_response, o.nms_radius_vox, o.max_candidates}, backend);
   std::vector<Candidate> out;
   for (const auto& p : peaks) {
     Candidate c;
-    c.center_mm = g.index_to_physical({double(p.i), double(p.j), double(p.k)});
+    c.center_mm = g.index_to_physical({double(box.lo[0] + p.i), double(box.lo[1] + p.j), double(box.lo[2] + p.k)});
     c.response = p.value;
     c.radius_mm = scales.sigma_mm[p.scale] * std::sqrt(3.0f);
     out.push_back(std::move(c));

@@ -195,9 +195,10 @@ torch::Tensor segmenter_loss(const torch::Tensor& logits, const torch::Tensor& t
 TrainResult train_unchecked(const TrainConfig& c, const std::function<void(const TrainProgress&)>& report,
                             int report_every) {
   check(c);
-  const TorchRuntime runtime = configure_torch(static_cast<unsigned>(std::max(0, c.threads)));
+  const TorchRuntime runtime = configure_torch(static_cast<unsigned>(std::max(0, c.threads)), c.device != "cpu");
   const bool cuda = c.device == "cuda" || (c.device == "auto" && runtime.cuda_available);
-  if (cuda && !runtime.cuda_available) throw Error(ErrorCode::kInvalidArgument, "train: device cuda asked for, none present");
+  if (cuda && !runtime.cuda_available)
+    throw Error(ErrorCode::kInvalidArgument, "train: device cuda asked for, none present (" + runtime.cuda_note + ")");
   const torch::Device device = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
   torch::manual_seed(c.seed);
   make_folder(c.out);

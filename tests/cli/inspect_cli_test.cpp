@@ -79,6 +79,22 @@ TEST(DevicesCli, ReportsTheBackendAndFallsBackToCpuWithoutAGpu) {
   EXPECT_TRUE(r.out.find("kernels run on: cpu") != std::string::npos ||
               r.out.find("kernels run on: cuda") != std::string::npos)
       << r.out;
+  // The networks: LibTorch's CUDA backend is loaded at run time, so with a device they run on it
+  // and without one `vigil` says why they run on the CPU.
+  const bool gpu = r.out.find("kernels run on: cuda") != std::string::npos;
+  EXPECT_NE(r.out.find(gpu ? ") run on: cuda" : ") run on: cpu ("), std::string::npos) << r.out;
+}
+
+// `vigil` links LibTorch's CPU library only; its CUDA library (about 235 MiB resident once loaded)
+// is opened at run time only where a device is. A process on a machine without one never maps it.
+TEST(DevicesCli, WithoutAGpuLibTorchsCudaLibraryIsNeverLoaded) {
+  const CommandResult devices = run("devices");
+  if (devices.out.find("kernels run on: cuda") != std::string::npos) GTEST_SKIP() << "a CUDA device is present";
+  // LD_DEBUG=files lists every object the loader opens, dlopen included.
+  const CommandResult r = vigil::test::run_command("LD_DEBUG=files " + std::string(VIGIL_BINARY) + " devices 2>&1");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("libtorch_cpu.so"), std::string::npos) << "LD_DEBUG output not seen";
+  EXPECT_EQ(r.out.find("libtorch_cuda.so"), std::string::npos);
 }
 
 TEST(InspectCli, ExitStatusesSayWhatHappened) {

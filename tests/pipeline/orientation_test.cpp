@@ -26,6 +26,10 @@ TEST(CanonicalOrientation, EveryVoxelKeepsItsValueAtItsPatientPosition) {
     test::write_series(spec, dir.path());
     const Volume in = dicom::read_volume(dicom::scan_catalog(dir.path()).studies.at(0).series.at(0)).volume;
     const Volume out = to_canonical_lps(in);
+    // Vigil skips the copy exactly when the filter would change nothing.
+    const bool unchanged = out.voxels == in.voxels && out.geometry.direction == in.geometry.direction &&
+                           out.geometry.origin_mm == in.geometry.origin_mm && out.geometry.size == in.geometry.size;
+    EXPECT_EQ(is_canonical_lps(in.geometry), unchanged);
     // Direction is the identity (these acquisitions are not oblique).
     for (int r = 0; r < 3; ++r)
       for (int c = 0; c < 3; ++c) EXPECT_NEAR(out.geometry.direction[r * 3 + c], r == c ? 1.0 : 0.0, 1e-9);
@@ -41,6 +45,17 @@ TEST(CanonicalOrientation, EveryVoxelKeepsItsValueAtItsPatientPosition) {
           ASSERT_EQ(out.at(a, b, c), in.at(i, j, k));
         }
   }
+}
+
+TEST(CanonicalOrientation, SlightlyObliqueAxialIsCanonicalAndFlippedIsNot) {
+  Geometry g;
+  const double a = 0.2;  // radians of gantry-like tilt about the patient's x axis
+  g.direction = {1, 0, 0, 0, std::cos(a), -std::sin(a), 0, std::sin(a), std::cos(a)};
+  EXPECT_TRUE(is_canonical_lps(g));
+  g.direction = {1, 0, 0, 0, 1, 0, 0, 0, -1};  // feet-first stack order
+  EXPECT_FALSE(is_canonical_lps(g));
+  g.direction = {0, 1, 0, 1, 0, 0, 0, 0, 1};  // i and j swapped
+  EXPECT_FALSE(is_canonical_lps(g));
 }
 
 }  // namespace

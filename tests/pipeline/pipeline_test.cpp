@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <random>
 
 #include "core/error.h"
 #include "dicom/catalog.h"
@@ -47,6 +48,49 @@ TEST(LungMask, DiceWithTheSyntheticTruthIsAtLeast095) {
     const auto s = synthetic::generate_study(test_config(), seed, 0, 0, true);
     const double d = dice(lung_mask(volume_of(s)), s.lung_mask);
     std::printf("[ LUNG     ] seed %llu: Dice %.4f\n", static_cast<unsigned long long>(seed), d);
+    EXPECT_GE(d, 0.95) << "seed " << seed;
+  }
+}
+
+// Binned growing (the candidate search region on fine pixels) holds the exact growing and reaches
+// at most two bin-centre offsets further (one at each end).
+TEST(LungMask, BinnedDilationHoldsTheExactOneAndReachesAtMostTwoBinOffsetsFurther) {
+  Geometry g;
+  g.size = {61, 53, 9};
+  g.spacing_mm = {0.5, 0.5, 2.0};
+  for (unsigned seed : {1u, 2u, 3u}) {
+    std::mt19937 rng(seed);
+    std::vector<std::uint8_t> mask(g.voxel_count(), 0);
+    for (int n = 0; n < 5; ++n) mask[rng() % mask.size()] = 1;
+    for (int bin : {2, 3}) {
+      const auto exact = dilate_mask(mask, g, 3.0);
+      const auto coarse = dilate_mask(mask, g, 3.0, bin);
+      const auto reach = dilate_mask(mask, g, 3.0 + 2 * (bin - 1) * 0.5 * std::sqrt(2.0) + 1e-6);
+      std::size_t extra = 0;
+      for (std::size_t v = 0; v < mask.size(); ++v) {
+        ASSERT_TRUE(!exact[v] || coarse[v]) << "seed " << seed << " bin " << bin << " voxel " << v;
+        ASSERT_TRUE(!coarse[v] || reach[v]) << "seed " << seed << " bin " << bin << " voxel " << v;
+        extra += coarse[v] && !exact[v];
+      }
+      EXPECT_GT(extra, 0u);  // the bins do overhang: the test would notice an unbinned result
+    }
+  }
+}
+
+// At a diagnostic CT's 0.6-0.8 mm pixels the mask is made on 2 x 2 bins: it must still match the
+// generator's truth, and bins that overhang the image edge (odd matrix) must not shift it.
+TEST(LungMask, BinnedFinePixelsKeepDiceAtLeast095) {
+  for (std::uint64_t seed : {5u, 6u}) {
+    synthetic::SynthConfig c = test_config();
+    c.matrix = seed == 5 ? 512 : 451;
+    c.pixel_spacing_mm = {0.6, 0.8};
+    c.slices = {40, 50};
+    const auto s = synthetic::generate_study(c, seed, 0, 0, true);
+    const Volume ct = volume_of(s);
+    EXPECT_EQ(lung_mask_bin(ct.geometry), 2);
+    const double d = dice(lung_mask(ct), s.lung_mask);
+    std::printf("[ LUNG     ] seed %llu, %zu x %zu at %.2f mm, 2 x 2 bins: Dice %.4f\n", static_cast<unsigned long long>(seed),
+                ct.geometry.size[0], ct.geometry.size[1], ct.geometry.spacing_mm[0], d);
     EXPECT_GE(d, 0.95) << "seed " << seed;
   }
 }
@@ -189,6 +233,43 @@ TEST(BodyMask, HoldsTheLungsAndLeavesOutAirAndTheTable) {
   }
   EXPECT_EQ(bottom, 0u);
   EXPECT_GT(centre, nx / 2);  // the chest spans more than half the width at its middle row
+}
+
+// Filtering only the search region's box (what Vigil does, for memory) finds exactly the
+// candidates that filtering the whole volume finds: same centres, responses and scales.
+TEST(Candidates, CroppingToTheSearchRegionChangesNoCandidate) {
+  for (std::uint64_t seed : {21u, 22u, 23u}) {
+    const auto s = synthetic::generate_study(test_config(), seed, 0);
+    const Volume ct = volume_of(s);
+    const auto lungs = lung_mask(ct);
+    CandidateOptions whole;
+    whole.crop_to_region = false;
+    const auto cropped = detect_candidates(ct, lungs, {}, kernels::Backend::kCpu);
+    const auto full = detect_candidates(ct, lungs, whole, kernels::Backend::kCpu);
+    ASSERT_EQ(cropped.size(), full.size()) << "seed " << seed;
+    ASSERT_GT(full.size(), 10u);
+    for (std::size_t i = 0; i < full.size(); ++i) {
+      EXPECT_EQ(cropped[i].response, full[i].response) << "seed " << seed << " candidate " << i;
+      EXPECT_EQ(cropped[i].radius_mm, full[i].radius_mm);
+      for (int a = 0; a < 3; ++a) EXPECT_NEAR(cropped[i].center_mm[a], full[i].center_mm[a], 1e-9);
+    }
+  }
+  // A search region on the volume's edge: the box reaches the edge, where both clamp alike.
+  const auto s = synthetic::generate_study(test_config(), 24, 0);
+  const Volume ct = volume_of(s);
+  std::vector<std::uint8_t> edge(ct.voxels.size(), 0);
+  for (std::size_t v = 0; v < edge.size(); ++v) edge[v] = v % ct.geometry.size[0] < 40;
+  CandidateOptions whole;
+  whole.crop_to_region = false;
+  whole.search_margin_mm = 0;
+  CandidateOptions crop = whole;
+  crop.crop_to_region = true;
+  const auto a = detect_candidates(ct, edge, crop, kernels::Backend::kCpu);
+  const auto b = detect_candidates(ct, edge, whole, kernels::Backend::kCpu);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].response, b[i].response);
+  // Nothing to search: no candidates, no work.
+  EXPECT_TRUE(detect_candidates(ct, std::vector<std::uint8_t>(ct.voxels.size(), 0), crop, kernels::Backend::kCpu).empty());
 }
 
 TEST(Candidates, BadInputGivesNoCrashAndNoNonFiniteCandidate) {
