@@ -1,6 +1,7 @@
 #include "models/torch_runtime.h"
 
 #include <dlfcn.h>
+#include <link.h>
 #include <torch/torch.h>
 
 #include <mutex>
@@ -28,23 +29,30 @@ std::string driver_devices(int& count) {
   return {};
 }
 
-// libtorch_cuda from the folder LibTorch's CPU library was loaded from; its static initialisers
-// register the CUDA kernels and hooks. Done before anything asks torch about CUDA, because
-// LibTorch remembers the first answer.
 std::string load_torch_cuda() {
   int devices = 0;
   if (std::string why = driver_devices(devices); !why.empty()) return why;
-  Dl_info self{};
-  if (!::dladdr(reinterpret_cast<void*>(&at::set_num_threads), &self) || !self.dli_fname)
-    return "cannot locate LibTorch's libraries";
-  std::string folder = self.dli_fname;
-  folder = folder.substr(0, folder.find_last_of('/') + 1);
+  return load_torch_cuda_library();
+}
+
+}  // namespace
+
+std::string load_torch_cuda_library() {
+  std::string folder;  // of the loaded libtorch_cpu.so, from the loader's own list
+  ::dl_iterate_phdr(
+      [](dl_phdr_info* info, std::size_t, void* data) {
+        const std::string name = info->dlpi_name ? info->dlpi_name : "";
+        const std::string suffix = "/libtorch_cpu.so";
+        if (name.size() < suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) return 0;
+        *static_cast<std::string*>(data) = name.substr(0, name.size() - suffix.size() + 1);
+        return 1;
+      },
+      &folder);
+  if (folder.empty()) return "cannot locate LibTorch's libraries";
   if (!::dlopen((folder + "libtorch_cuda.so").c_str(), RTLD_NOW | RTLD_GLOBAL))
     return std::string("LibTorch's CUDA backend could not be loaded: ") + ::dlerror();
   return {};
 }
-
-}  // namespace
 
 TorchRuntime configure_torch(unsigned threads, bool want_cuda) {
   static std::mutex mutex;

@@ -24,4 +24,10 @@ struct TorchRuntime {
 /// the networks on the CPU and says why in `cuda_note`.
 TorchRuntime configure_torch(unsigned threads = 0, bool want_cuda = true);
 
+/// Loads libtorch_cuda from the folder the loaded libtorch_cpu came from (no device check: the
+/// library loads without a GPU, it just finds none). Its initialisers register LibTorch's CUDA
+/// kernels and hooks. Returns "" on success, else why not. configure_torch calls it when the
+/// driver reports a device; it must run before anything asks LibTorch about CUDA.
+std::string load_torch_cuda_library();
+
 }  // namespace vigil::models
