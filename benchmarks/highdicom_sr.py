@@ -32,7 +32,7 @@ def build(findings, sources, by_uid):
                               unit=codes.UCUM.Millimeter),
             hd.sr.Measurement(name=hd.sr.CodedConcept("118565006", "SCT", "Volume"), value=f["volume_mm3"],
                               unit=hd.sr.CodedConcept("mm3", "UCUM", "cubic millimeter")),
-            hd.sr.Measurement(name=hd.sr.CodedConcept("VG-PROB", "99VIGIL", "Lesion probability"),
+            hd.sr.Measurement(name=hd.sr.CodedConcept("VG-SCORE", "99VIGIL", "Lesion score (uncalibrated)"),
                               value=f["probability"], unit=hd.sr.CodedConcept("1", "UCUM", "no units")),
         ]
         groups.append(hd.sr.PlanarROIMeasurementsAndQualitativeEvaluations(

@@ -59,7 +59,7 @@ ReportedFinding read_group(DcmItem& group) {
       f.short_axis_mm = number_of(item);
     } else if (name == "118565006^SCT") {
       f.volume_mm3 = number_of(item);
-    } else if (name == "VG-PROB^99VIGIL") {
+    } else if (name == "VG-SCORE^99VIGIL" || name == "VG-PROB^99VIGIL") {  // VG-PROB: SRs before 2026-11-26
       f.probability = number_of(item);
     } else if (name == "VG-MEANHU^99VIGIL") {
       f.mean_hu = number_of(item);

@@ -116,7 +116,8 @@ void measurement_group(Tree& t, const ResultInput& input, const Finding& f) {
   t.num(sct("103339001", "Long Axis"), f.long_axis_mm, ucum("mm", "millimeter"));
   t.num(sct("103340004", "Short Axis"), f.short_axis_mm, ucum("mm", "millimeter"));
   t.num(sct("118565006", "Volume"), f.volume_mm3, ucum("mm3", "cubic millimeter"));
-  t.num(vigil_code("VG-PROB", "Lesion probability"), f.probability, ucum("1", "no units"));
+  // A ranking score whose 0.5 is the operating point, not a calibrated probability: named so.
+  t.num(vigil_code("VG-SCORE", "Lesion score (uncalibrated)"), f.probability, ucum("1", "no units"));
   t.num(vigil_code("VG-MEANHU", "Mean attenuation"), f.mean_hu, ucum("[hnsf'U]", "Hounsfield unit"));
   t.code(DSRTypes::RT_contains, vigil_code("VG-ATT", "Attenuation type"), attenuation_code(f.type));
   t.leave();

@@ -24,7 +24,7 @@ def read_sr(path):
             "long_axis_mm": values.get("Long Axis"),
             "short_axis_mm": values.get("Short Axis"),
             "volume_mm3": values.get("Volume"),
-            "probability": values.get("Lesion probability"),
+            "probability": values.get("Lesion score (uncalibrated)"),
             "graphic_type": roi.graphic_type.value if roi is not None else None,
             "points": len(roi.value) if roi is not None else 0,
             "referenced_sop_instance_uid": (str(roi.ContentSequence[0].ReferencedSOPSequence[0].ReferencedSOPInstanceUID)
