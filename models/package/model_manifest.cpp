@@ -96,6 +96,12 @@ ModelManifest read_manifest(const std::string& folder) {
       bad_field(file, "operating_threshold", "must be a number between 0 and 1");
     m.operating_threshold = j["operating_threshold"].get<double>();
   }
+  if (j.contains("test_time_augmentation")) {
+    if (!j["test_time_augmentation"].is_string() ||
+        (j["test_time_augmentation"] != "none" && j["test_time_augmentation"] != "in-plane-flips"))
+      bad_field(file, "test_time_augmentation", "must be \"none\" or \"in-plane-flips\"");
+    m.test_time_augmentation = j["test_time_augmentation"].get<std::string>();
+  }
   m.training_data = required_string(j, file, "training_data");
   m.intended_use = required_string(j, file, "intended_use");
   return m;
@@ -114,7 +120,8 @@ void write_manifest(const ModelManifest& m, const std::string& folder) {
             {"outputs", m.outputs},
             {"training_data", m.training_data},
             {"intended_use", m.intended_use}};
-  if (m.kind == "classifier") j["operating_threshold"] = m.operating_threshold;
+  j["operating_threshold"] = m.operating_threshold;
+  j["test_time_augmentation"] = m.test_time_augmentation;
   if (m.format != "torchscript")
     j["architecture"] = {{"base_channels", m.architecture.base_channels}, {"levels", m.architecture.levels}};
   const std::string file = folder + "/manifest.json";

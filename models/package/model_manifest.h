@@ -29,8 +29,13 @@ struct ModelManifest {
   } architecture;                     ///< Vigil's own formats only
   /// Classifiers: the raw probability at which a candidate becomes a finding, chosen with
   /// `vigil eval` on validation studies; Vigil reports sigmoid(logit(p) - logit(threshold)), so
-  /// 0.5 is this operating point. Optional (default 0.5).
+  /// 0.5 is this operating point. Segmenters: the lesion probability at or above which a voxel
+  /// is lesion (calibrates the mask's edge). Optional (default 0.5).
   double operating_threshold = 0.5;
+  /// Test-time augmentation, part of the operating point (the threshold is chosen with it):
+  /// "none", or "in-plane-flips": the network's outputs (logits) averaged over the input and its
+  /// x, y and x+y mirror images. Optional (default "none").
+  std::string test_time_augmentation = "none";
   std::string training_data;          ///< what it was trained on, in words
   std::string intended_use;           ///< e.g. "research use only, not for diagnosis"
 };

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "models/classifier3d.h"
@@ -118,6 +120,47 @@ TEST(ShippedModels, ClassifierRanksLesionsAboveOtherCandidatesOnHeldOutStudies) 
     for (double n : negatives) right += p > n ? 1.0 : p == n ? 0.5 : 0.0;
   const double auc = right / double(positives.size() * negatives.size());
   EXPECT_GT(auc, 0.85) << positives.size() << " lesions, " << negatives.size() << " other candidates";
+}
+
+// With in-plane-flip averaging the classifier cannot tell a CT from its left-right mirror image:
+// every candidate scores the same at its mirrored place. Without it, the network alone can.
+TEST(ShippedModels, FlipAveragingGivesTheSameScoreToAMirroredCt) {
+  const std::string folder = temp_folder();
+  std::filesystem::copy(VIGIL_MODELS_DIR, folder, std::filesystem::copy_options::recursive);
+  nlohmann::json m = nlohmann::json::parse(std::ifstream(folder + "/classifier/manifest.json"));
+  m["test_time_augmentation"] = "in-plane-flips";
+  std::ofstream(folder + "/classifier/manifest.json") << m.dump(2);
+  const LesionModels plain(VIGIL_MODELS_DIR, false), averaged(folder, false);
+  for (const std::uint64_t seed : {9301u, 9302u}) {
+    const auto study = synthetic::generate_study(held_out_config(), seed, 0);
+    const Volume ct = study_volume(study);
+    const Geometry& g = ct.geometry;
+    Volume mirrored = ct;  // voxel i becomes voxel n - 1 - i, the geometry stays
+    for (std::size_t k = 0; k < g.size[2]; ++k)
+      for (std::size_t j = 0; j < g.size[1]; ++j)
+        for (std::size_t i = 0; i < g.size[0]; ++i)
+          mirrored.voxels[i + g.size[0] * (j + g.size[1] * k)] = ct.voxels[(g.size[0] - 1 - i) + g.size[0] * (j + g.size[1] * k)];
+    std::vector<Vec3> centres, mirrored_centres;
+    for (const auto& l : study.lesions) centres.push_back(l.center_mm);
+    centres.push_back(g.index_to_physical({0.4 * double(g.size[0]), 0.5 * double(g.size[1]), 0.5 * double(g.size[2])}));
+    // The patch grid runs from -n/2 to n/2 - 1 voxels (1 mm here) about its centre: the mirrored
+    // patch is the exact mirror image when the centre is moved one voxel along x first.
+    const double step = averaged.classifier().input_spacing_mm[0];
+    for (const Vec3& c : centres) {
+      Vec3 index = g.physical_to_index(sub(c, scale(g.axis(0), step)));
+      index[0] = double(g.size[0] - 1) - index[0];
+      mirrored_centres.push_back(g.index_to_physical(index));
+    }
+    const auto a = averaged.classify(ct, centres), b = averaged.classify(mirrored, mirrored_centres);
+    const auto pa = plain.classify(ct, centres), pb = plain.classify(mirrored, mirrored_centres);
+    double plain_gap = 0;
+    for (std::size_t i = 0; i < centres.size(); ++i) {
+      EXPECT_NEAR(a[i], b[i], 1e-4) << "seed " << seed << " centre " << i;
+      plain_gap = std::max(plain_gap, std::abs(pa[i] - pb[i]));
+    }
+    EXPECT_GT(plain_gap, 1e-4) << "the network alone is mirror-symmetric here: the test shows nothing";
+  }
+  std::filesystem::remove_all(folder);
 }
 
 TEST(ShippedModels, SegmenterOutlinesLesionsOf8MmAndMore) {

@@ -91,7 +91,9 @@ TEST_F(ModelFolder, MalformedManifestsNameTheField) {
       {"weights", "../net.pt"},        // outside the folder
       {"patch_size_zyx", {32, 64}},    // wrong length
       {"intensity_window_hu", {400, -1000}},
-      {"outputs", nlohmann::json::array()}};
+      {"outputs", nlohmann::json::array()},
+      {"operating_threshold", 1.5},
+      {"test_time_augmentation", "rotations"}};
   for (const auto& [field, value] : cases) {
     nlohmann::json m = manifest_;
     if (value.is_null()) m.erase(field);
