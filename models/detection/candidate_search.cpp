@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/error.h"
 #include "core/parallel.h"
 #include "kernels/blob_filter.h"
 #include "kernels/gaussian.h"
@@ -49,6 +50,8 @@ Box search_box(const std::vector<std::uint8_t>& region, const Geometry& g, const
 std::vector<Candidate> find_candidates(const Volume& ct, std::vector<std::uint8_t> region,
                                        const CandidateOptions& o, kernels::Backend backend) {
   const Geometry& g = ct.geometry;
+  if (region.size() != g.voxel_count() || ct.voxels.size() != g.voxel_count())
+    throw Error(ErrorCode::kInvalidArgument, "candidate search: the search region and the volume differ in size");
   kernels::BlobScales scales;
   scales.sigma_mm = kernels::blob_sigmas_for_radii(o.r_min_mm, o.r_max_mm, o.scales);
   scales.spacing_mm = {float(g.spacing_mm[0]), float(g.spacing_mm[1]), float(g.spacing_mm[2])};

@@ -289,6 +289,8 @@ TEST(Candidates, BadInputGivesNoCrashAndNoNonFiniteCandidate) {
   EXPECT_NO_THROW(detect_candidates(one, lung_mask(one), {}, kernels::Backend::kCpu));
   Volume empty;
   EXPECT_THROW(lung_mask(empty), Error);
+  // A search region of another size is refused, not read past its end.
+  EXPECT_THROW(detection::find_candidates(ct, std::vector<std::uint8_t>(10, 1), {}, kernels::Backend::kCpu), Error);
 }
 
 }  // namespace
