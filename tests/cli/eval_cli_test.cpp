@@ -2,13 +2,13 @@
 // top-level cpm) and froc.png out; a study with broken ground truth is reported and the others
 // still scored; --no-models scores the classical detector and says so.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "tests/support/command.h"
+#include "tests/support/test_paths.h"
 
 namespace {
 
@@ -22,8 +22,8 @@ struct EvalSet {
 // Two small held-out studies (seeds far from the training seeds) written by `vigil synth`.
 const EvalSet& eval_set() {
   static const EvalSet set = [] {
-    char name[] = "/tmp/vigil-eval-XXXXXX";
-    EvalSet s{::mkdtemp(name)};
+    static const vigil::test::TempDir dir("eval");  // removed at exit
+    EvalSet s{dir.path()};
     const CommandResult r = vigil::test::run_vigil("synth --out " + s.root + "/data --studies 2 --seed 9400 --slices 50:60");
     if (r.status != 0) return s;
     for (const char* study : {"study_0000", "study_0001"}) {
@@ -78,9 +78,8 @@ TEST(EvalCli, BrokenGroundTruthIsReportedAndTheOtherStudiesScored) {
 }
 
 TEST(EvalCli, FolderWithoutStudiesIsInputMissing) {
-  char name[] = "/tmp/vigil-eval-empty-XXXXXX";
-  const std::string empty = ::mkdtemp(name);
-  EXPECT_EQ(vigil::test::run_vigil("eval --data " + empty + " --out " + empty + "/out").status, 3);
+  const vigil::test::TempDir empty("eval-empty");
+  EXPECT_EQ(vigil::test::run_vigil("eval --data " + empty.path() + " --out " + empty.file("out")).status, 3);
 }
 
 }  // namespace

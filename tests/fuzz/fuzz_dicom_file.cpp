@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -13,9 +14,13 @@
 
 namespace {
 
-// read_instance_header takes a path, as in production: write each input to one scratch file.
+// read_instance_header takes a path, as in production: write each input to one scratch file,
+// removed when the fuzzer exits normally (its time limit reached).
 const std::string& scratch_path() {
-  static const std::string path = "/tmp/vigil-fuzz-" + std::to_string(::getpid()) + ".dcm";
+  static const std::string path = [] {
+    std::atexit([] { std::remove(scratch_path().c_str()); });
+    return "/tmp/vigil-fuzz-" + std::to_string(::getpid()) + ".dcm";
+  }();
   return path;
 }
 

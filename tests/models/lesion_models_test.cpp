@@ -19,10 +19,16 @@
 namespace vigil::models {
 namespace {
 
-std::string temp_folder() {
-  char name[] = "/tmp/vigil-models-XXXXXX";
-  return ::mkdtemp(name);
-}
+// A fresh folder under /tmp, removed with the object.
+struct TempFolder {
+  std::string path;
+  TempFolder() {
+    char name[] = "/tmp/vigil-models-XXXXXX";
+    path = ::mkdtemp(name);
+  }
+  ~TempFolder() { std::filesystem::remove_all(path); }
+  operator const std::string&() const { return path; }
+};
 
 ModelManifest classifier_manifest(const std::string& folder, int base, int levels) {
   ModelManifest m;
@@ -41,7 +47,8 @@ ModelManifest classifier_manifest(const std::string& folder, int base, int level
 }
 
 TEST(VigilModelFolder, WeightsLoadBackIntoTheSameNetwork) {
-  const std::string folder = temp_folder();
+  const TempFolder temp;
+  const std::string& folder = temp;
   torch::manual_seed(7);
   Classifier3d net(Classifier3dOptions{1, 4, 3});
   net->eval();
@@ -55,7 +62,8 @@ TEST(VigilModelFolder, WeightsLoadBackIntoTheSameNetwork) {
 }
 
 TEST(VigilModelFolder, ArchitectureThatDoesNotMatchTheWeightsIsRefused) {
-  const std::string folder = temp_folder();
+  const TempFolder temp;
+  const std::string& folder = temp;
   Classifier3d net(Classifier3dOptions{1, 4, 3});
   torch::save(net, folder + "/weights.pt");
   write_manifest(classifier_manifest(folder, 8, 3), folder);  // says 8 channels, weights have 4
@@ -68,7 +76,8 @@ TEST(VigilModelFolder, ArchitectureThatDoesNotMatchTheWeightsIsRefused) {
 }
 
 TEST(VigilModelFolder, MissingArchitectureIsAManifestError) {
-  const std::string folder = temp_folder();
+  const TempFolder temp;
+  const std::string& folder = temp;
   Classifier3d net(Classifier3dOptions{1, 4, 3});
   torch::save(net, folder + "/weights.pt");
   write_manifest(classifier_manifest(folder, 4, 3), folder);
@@ -125,12 +134,15 @@ TEST(ShippedModels, ClassifierRanksLesionsAboveOtherCandidatesOnHeldOutStudies) 
 // With in-plane-flip averaging the classifier cannot tell a CT from its left-right mirror image:
 // every candidate scores the same at its mirrored place. Without it, the network alone can.
 TEST(ShippedModels, FlipAveragingGivesTheSameScoreToAMirroredCt) {
-  const std::string folder = temp_folder();
-  std::filesystem::copy(VIGIL_MODELS_DIR, folder, std::filesystem::copy_options::recursive);
-  nlohmann::json m = nlohmann::json::parse(std::ifstream(folder + "/classifier/manifest.json"));
-  m["test_time_augmentation"] = "in-plane-flips";
-  std::ofstream(folder + "/classifier/manifest.json") << m.dump(2);
-  const LesionModels plain(VIGIL_MODELS_DIR, false), averaged(folder, false);
+  // The shipped models twice, their classifier with and without the averaging.
+  const TempFolder with, without;
+  for (const TempFolder* f : {&with, &without}) {
+    std::filesystem::copy(VIGIL_MODELS_DIR, f->path, std::filesystem::copy_options::recursive);
+    nlohmann::json m = nlohmann::json::parse(std::ifstream(f->path + "/classifier/manifest.json"));
+    m["test_time_augmentation"] = f == &with ? "in-plane-flips" : "none";
+    std::ofstream(f->path + "/classifier/manifest.json") << m.dump(2);
+  }
+  const LesionModels plain(without, false), averaged(with, false);
   for (const std::uint64_t seed : {9301u, 9302u}) {
     const auto study = synthetic::generate_study(held_out_config(), seed, 0);
     const Volume ct = study_volume(study);
@@ -160,7 +172,6 @@ TEST(ShippedModels, FlipAveragingGivesTheSameScoreToAMirroredCt) {
     }
     EXPECT_GT(plain_gap, 1e-4) << "the network alone is mirror-symmetric here: the test shows nothing";
   }
-  std::filesystem::remove_all(folder);
 }
 
 TEST(ShippedModels, SegmenterOutlinesLesionsOf8MmAndMore) {
