@@ -47,7 +47,7 @@ AlgorithmInfo model_algorithm(const models::LesionModels& models) {
   AlgorithmInfo info;
   info.name = "Vigil lesion detector (CNN classifier, U-Net segmenter)";
   info.version = std::string(kVersion) + " c" + c.version + " s" + s.version;
-  info.description = "Multi-scale Hessian blob candidates in the lung mask; lesion probability from the 3-D CNN " +
+  info.description = "Multi-scale Hessian blob candidates in the lung mask; lesion score (a ranking, not a calibrated probability) from the 3-D CNN " +
                      c.name + " " + c.version + " (weights sha256 " + c.sha256.substr(0, 12) + "), lesion masks from the 3-D U-Net " +
                      s.name + " " + s.version + " (weights sha256 " + s.sha256.substr(0, 12) +
                      "); both trained on Vigil's synthetic chest CT only, not validated on patients.";
