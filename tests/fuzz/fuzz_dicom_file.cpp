@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -15,18 +14,20 @@
 namespace {
 
 // read_instance_header takes a path, as in production: write each input to one scratch file,
-// removed when the fuzzer exits normally (its time limit reached).
+// removed after each input (libFuzzer ends without running exit handlers, so nothing later would).
 const std::string& scratch_path() {
-  static const std::string path = [] {
-    std::atexit([] { std::remove(scratch_path().c_str()); });
-    return "/tmp/vigil-fuzz-" + std::to_string(::getpid()) + ".dcm";
-  }();
+  static const std::string path = "/tmp/vigil-fuzz-" + std::to_string(::getpid()) + ".dcm";
   return path;
 }
+
+struct RemoveScratchOnReturn {
+  ~RemoveScratchOnReturn() { std::remove(scratch_path().c_str()); }
+};
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const RemoveScratchOnReturn remove_scratch;
   FILE* f = std::fopen(scratch_path().c_str(), "wb");
   if (!f) return 0;
   std::fwrite(data, 1, size, f);
