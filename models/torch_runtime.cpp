@@ -12,27 +12,18 @@
 namespace vigil::models {
 namespace {
 
-// The CUDA driver's own count (libcuda, no runtime library): a machine without a GPU or a driver
-// loads nothing more.
-std::string driver_devices(int& count) {
-  count = 0;
+// Why the CUDA driver (libcuda, no runtime library) offers no device; empty when it has one. A
+// machine without a GPU or a driver loads nothing more.
+std::string why_no_cuda_device() {
   void* driver = ::dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
   if (!driver) return "no CUDA driver";
   using Init = int (*)(unsigned);
   using DeviceCount = int (*)(int*);
   const auto init = reinterpret_cast<Init>(::dlsym(driver, "cuInit"));
   const auto device_count = reinterpret_cast<DeviceCount>(::dlsym(driver, "cuDeviceGetCount"));
-  if (!init || !device_count || init(0) != 0 || device_count(&count) != 0 || count == 0) {
-    count = 0;
-    return "no CUDA device";
-  }
+  int count = 0;
+  if (!init || !device_count || init(0) != 0 || device_count(&count) != 0 || count == 0) return "no CUDA device";
   return {};
-}
-
-std::string load_torch_cuda() {
-  int devices = 0;
-  if (std::string why = driver_devices(devices); !why.empty()) return why;
-  return load_torch_cuda_library();
 }
 
 }  // namespace
@@ -60,7 +51,11 @@ TorchRuntime configure_torch(unsigned threads, bool want_cuda) {
   static std::string cuda_note;
   {
     std::lock_guard lock(mutex);
-    if (want_cuda && !attempted) cuda_note = load_torch_cuda(), attempted = true;
+    if (want_cuda && !attempted) {
+      cuda_note = why_no_cuda_device();
+      if (cuda_note.empty()) cuda_note = load_torch_cuda_library();
+      attempted = true;
+    }
   }
   at::set_num_threads(static_cast<int>(threads == 0 ? hardware_threads() : threads));
   TorchRuntime r;

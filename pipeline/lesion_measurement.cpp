@@ -7,6 +7,7 @@
 #include <climits>
 #include <cmath>
 #include <deque>
+#include <map>
 #include <unordered_set>
 
 #include "core/uid.h"
@@ -95,22 +96,23 @@ Region grow(const Volume& ct, const Candidate& c, const MeasurementOptions& o, c
   return region;
 }
 
-// The largest outer contour of the mask's voxels on slice `k`, in (i, j) pixels. The mask image
-// covers only the voxels' in-plane bounding box (plus a border), so a small lesion in a 512² slice
-// costs a small image.
-std::vector<cv::Point> slice_outline(const Geometry& g, const std::vector<std::size_t>& voxels, std::size_t k) {
+// The largest outer contour of one slice's voxels (linear indices, all on that slice), in (i, j)
+// pixels. The mask image covers only the voxels' in-plane bounding box (plus a border), so a small
+// lesion in a 512² slice costs a small image.
+std::vector<cv::Point> slice_outline(const Geometry& g, const std::vector<std::size_t>& slice_voxels) {
+  if (slice_voxels.empty()) return {};
   const std::size_t plane = g.size[0] * g.size[1];
+  const auto pixel = [&](std::size_t idx) {
+    return std::array<long, 2>{static_cast<long>(idx % plane % g.size[0]), static_cast<long>(idx % plane / g.size[0])};
+  };
   long i0 = LONG_MAX, j0 = LONG_MAX, i1 = -1, j1 = -1;
-  for (std::size_t idx : voxels) {
-    if (idx / plane != k) continue;
-    const long i = static_cast<long>(idx % plane % g.size[0]), j = static_cast<long>(idx % plane / g.size[0]);
+  for (std::size_t idx : slice_voxels) {
+    const auto [i, j] = pixel(idx);
     i0 = std::min(i0, i), i1 = std::max(i1, i), j0 = std::min(j0, j), j1 = std::max(j1, j);
   }
-  if (i1 < 0) return {};
   cv::Mat mask = cv::Mat::zeros(static_cast<int>(j1 - j0 + 3), static_cast<int>(i1 - i0 + 3), CV_8U);
-  for (std::size_t idx : voxels) {
-    if (idx / plane != k) continue;
-    const long i = static_cast<long>(idx % plane % g.size[0]), j = static_cast<long>(idx % plane / g.size[0]);
+  for (std::size_t idx : slice_voxels) {
+    const auto [i, j] = pixel(idx);
     mask.at<std::uint8_t>(static_cast<int>(j - j0 + 1), static_cast<int>(i - i0 + 1)) = 1;
   }
   std::vector<std::vector<cv::Point>> contours;
@@ -172,15 +174,13 @@ std::array<double, 2> outline_axes_mm(const std::vector<Vec3>& outline_mm, doubl
 
 SliceAxes longest_slice_axes(const Geometry& g, const std::vector<std::size_t>& voxels) {
   SliceAxes best;
-  std::vector<std::size_t> slices;
+  std::map<std::size_t, std::vector<std::size_t>> by_slice;  // one pass; slices in order
   const std::size_t plane = g.size[0] * g.size[1];
-  for (std::size_t idx : voxels) slices.push_back(idx / plane);
-  std::sort(slices.begin(), slices.end());
-  slices.erase(std::unique(slices.begin(), slices.end()), slices.end());
+  for (std::size_t idx : voxels) by_slice[idx / plane].push_back(idx);
   const double pixel_mm = std::min(g.spacing_mm[0], g.spacing_mm[1]);
-  for (std::size_t k : slices) {
+  for (const auto& [k, slice_voxels] : by_slice) {
     std::vector<Vec3> outline;
-    for (const cv::Point& p : slice_outline(g, voxels, k))
+    for (const cv::Point& p : slice_outline(g, slice_voxels))
       outline.push_back(g.index_to_physical({double(p.x), double(p.y), double(k)}));
     const auto axes = outline_axes_mm(outline, pixel_mm);
     if (axes[0] > best.long_axis_mm) {
