@@ -50,6 +50,8 @@ EOF
   } > "$stage/gdal_shim.c"
   gcc -shared -fPIC "$stage/gdal_shim.c" -o "$stage/lib/libgdal.so.32" -Wl,-soname,libgdal.so.32
   rm "$stage/gdal_shim.c"
+  # DCMTK's data dictionary is a file (Debian's DCMTK has none built in).
+  mkdir -p "$stage/share" && cp /usr/share/libdcmtk*/dicom.dic /usr/share/libdcmtk*/private.dic "$stage/share/"
   LD_LIBRARY_PATH="$stage/lib" "$stage/bin/vigil" --version >/dev/null  # every library resolves
   mkdir -p "$root/.gpupack"
   tar -cf - -C "$stage" . | xz -T"$(nproc)" -6 > "$root/.gpupack/vigil.tar.xz"
@@ -61,7 +63,10 @@ mkdir -p "$out" /tmp/vigil-pack
 tar -xJf "$root/.gpupack/vigil.tar.xz" -C /tmp/vigil-pack
 torch_lib="$(python3 -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')"
 # The carried libraries for `vigil` alone (not for python3 and the rest).
-vigil() { LD_LIBRARY_PATH="/tmp/vigil-pack/lib:$torch_lib" /tmp/vigil-pack/bin/vigil "$@"; }
+vigil() {
+  DCMDICTPATH=/tmp/vigil-pack/share/dicom.dic:/tmp/vigil-pack/share/private.dic \
+    LD_LIBRARY_PATH="/tmp/vigil-pack/lib:$torch_lib" /tmp/vigil-pack/bin/vigil "$@"
+}
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv || true
 vigil devices | tee "$out/devices.txt"
 status=0

@@ -62,7 +62,7 @@ TEST_F(ModelFolder, ManifestPinnedWeightsLoadAndRun) {
   char line[128] = {};
   ASSERT_NE(std::fgets(line, sizeof line, pipe), nullptr);
   ::pclose(pipe);
-  EXPECT_EQ(std::string(line).substr(0, 64), manifest_["sha256"]);
+  EXPECT_EQ(std::string(line).substr(0, 64), manifest_["sha256"].get<std::string>());
 
   const LoadedModel m = load_model(dir_);
   EXPECT_EQ(m.manifest.name, "test-pointwise");
