@@ -23,12 +23,14 @@ cmake -S "$root" -B "$build" -DVIGIL_ONLY_COMPUTE=ON -DCMAKE_BUILD_TYPE=Release 
 cmake --build "$build" -j"$(nproc)"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv || true
 status=0
-(cd "$build" && ctest --output-on-failure) || status=$?
+(cd "$build" && ctest --output-on-failure) || { status=$?; echo "gpu-check: ctest failed" >&2; }
 # `vigil` (built when CLI11's headers are there: `scripts/gpu-train.sh --prepare`) loads LibTorch's
 # CUDA backend at run time: on a GPU machine its networks must say cuda.
 if [ -x "$build/bin/vigil" ]; then
-  "$build/bin/vigil" devices | tee /dev/stderr | grep -q ") run on: cuda" ||
-    { echo "gpu-check: vigil's networks did not get CUDA" >&2; status=1; }
+  # (no `tee /dev/stderr`: when stderr is a file, tee reopens it truncated and the log is lost)
+  devices="$("$build/bin/vigil" devices)"
+  echo "$devices"
+  grep -q ") run on: cuda" <<<"$devices" || { echo "gpu-check: vigil's networks did not get CUDA" >&2; status=1; }
 fi
 "$build/bin/vigil_gpu_bench" --markdown "${OUT:-$build}/gpu-bench.md" || status=$?
 # Sliding-window inference against MONAI on the same TorchScript model, when MONAI is importable
