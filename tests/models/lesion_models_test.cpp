@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -15,20 +14,12 @@
 #include "models/lesion_models.h"
 #include "models/package/model_loader.h"
 #include "models/training/study_volume.h"
+#include "tests/models/temp_folder.h"
 
 namespace vigil::models {
 namespace {
 
-// A fresh folder under /tmp, removed with the object.
-struct TempFolder {
-  std::string path;
-  TempFolder() {
-    char name[] = "/tmp/vigil-models-XXXXXX";
-    path = ::mkdtemp(name);
-  }
-  ~TempFolder() { std::filesystem::remove_all(path); }
-  operator const std::string&() const { return path; }
-};
+using test::TempFolder;
 
 ModelManifest classifier_manifest(const std::string& folder, int base, int levels) {
   ModelManifest m;
@@ -137,7 +128,7 @@ TEST(ShippedModels, FlipAveragingGivesTheSameScoreToAMirroredCt) {
   // The shipped models twice, their classifier with and without the averaging.
   const TempFolder with, without;
   for (const TempFolder* f : {&with, &without}) {
-    std::filesystem::copy(VIGIL_MODELS_DIR, f->path, std::filesystem::copy_options::recursive);
+    test::copy_tree(VIGIL_MODELS_DIR, f->path);
     nlohmann::json m = nlohmann::json::parse(std::ifstream(f->path + "/classifier/manifest.json"));
     m["test_time_augmentation"] = f == &with ? "in-plane-flips" : "none";
     std::ofstream(f->path + "/classifier/manifest.json") << m.dump(2);
