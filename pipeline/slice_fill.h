@@ -1,9 +1,10 @@
 #pragma once
-// Pipeline-internal ITK helper shared by the body and lung masks (ITK types: include from .cpp
-// files in pipeline/ only).
+// Hole filling per axial slice, shared by the body and lung masks. The ITK overload is
+// pipeline-internal (include from .cpp files in pipeline/ only).
 
 #include <itkImage.h>
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -11,8 +12,13 @@ namespace vigil::pipeline {
 
 using ItkMask = itk::Image<std::uint8_t, 3>;
 
-/// `mask` (foreground 1) with the holes of each axial slice filled, copied out in voxel order:
-/// lungs and airways are holes in the body, vessels and nodules holes in the lungs.
+/// `mask` (size i, j, k; foreground != 0) with the holes of each axial slice filled: background
+/// that is not face-connected (4-connected in the slice) to the slice's border becomes 1. What
+/// ITK's BinaryFillholeImageFilter gives slice by slice (tests/pipeline compares them), with the
+/// slices in parallel. Lungs and airways are holes in the body, vessels and nodules holes in the lungs.
+std::vector<std::uint8_t> fill_holes_per_slice(std::vector<std::uint8_t> mask, const std::array<std::size_t, 3>& size);
+
+/// The same for an ITK image, copied out in voxel order.
 std::vector<std::uint8_t> fill_holes_per_slice(ItkMask* mask);
 
 }  // namespace vigil::pipeline

@@ -1,6 +1,8 @@
 #include "models/detection/candidate_search.h"
 
 #include <algorithm>
+#include <array>
+#include <iterator>
 #include <cmath>
 
 #include "core/error.h"
@@ -24,16 +26,31 @@ struct Box {
 
 Box search_box(const std::vector<std::uint8_t>& region, const Geometry& g, const std::vector<float>& sigma_mm,
                int nms_radius) {
-  std::size_t lo[3] = {g.size[0], g.size[1], g.size[2]}, hi[3] = {0, 0, 0};
+  // Per-slice bounds in parallel, then their union.
+  const std::size_t nx = g.size[0], ny = g.size[1], nz = g.size[2];
+  std::vector<std::array<std::size_t, 4>> rows(nz, {nx, 0, ny, 0});  // i lo, i hi, j lo, j hi
+  parallel_for(nz, [&](std::size_t k) {
+    auto& r = rows[k];
+    for (std::size_t j = 0; j < ny; ++j) {
+      const std::uint8_t* row = region.data() + nx * (j + ny * k);
+      const auto set = [](std::uint8_t v) { return v != 0; };
+      const std::uint8_t* first = std::find_if(row, row + nx, set);
+      if (first == row + nx) continue;
+      const auto last_from_end = std::find_if(std::make_reverse_iterator(row + nx), std::make_reverse_iterator(row), set);
+      const std::size_t last = nx - 1 - std::size_t(last_from_end - std::make_reverse_iterator(row + nx));
+      r[0] = std::min(r[0], std::size_t(first - row)), r[1] = std::max(r[1], last);
+      r[2] = std::min(r[2], j), r[3] = std::max(r[3], j);
+    }
+  });
+  std::size_t lo[3] = {nx, ny, nz}, hi[3] = {0, 0, 0};
   bool any = false;
-  for (std::size_t k = 0, v = 0; k < g.size[2]; ++k)
-    for (std::size_t j = 0; j < g.size[1]; ++j)
-      for (std::size_t i = 0; i < g.size[0]; ++i, ++v) {
-        if (!region[v]) continue;
-        any = true;
-        const std::size_t p[3] = {i, j, k};
-        for (int a = 0; a < 3; ++a) lo[a] = std::min(lo[a], p[a]), hi[a] = std::max(hi[a], p[a]);
-      }
+  for (std::size_t k = 0; k < nz; ++k) {
+    if (rows[k][2] == ny) continue;  // nothing in this slice
+    any = true;
+    lo[0] = std::min(lo[0], rows[k][0]), hi[0] = std::max(hi[0], rows[k][1]);
+    lo[1] = std::min(lo[1], rows[k][2]), hi[1] = std::max(hi[1], rows[k][3]);
+    lo[2] = std::min(lo[2], k), hi[2] = std::max(hi[2], k);
+  }
   Box b;
   if (!any) return b;
   const float widest = *std::max_element(sigma_mm.begin(), sigma_mm.end());

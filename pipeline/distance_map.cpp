@@ -1,0 +1,98 @@
+#include "pipeline/distance_map.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "core/parallel.h"
+
+namespace vigil::pipeline {
+namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+// One line: d[p] = min over q of w (p - q)² + f[q], from the lower envelope of the parabolas rooted
+// at the finite f[q] (in double: the envelope's crossings need it; the map itself is float, as
+// ITK's). `v` and `z` are scratch of n and n + 1 entries.
+void transform_line(const double* f, double* d, std::size_t n, double w, std::vector<std::size_t>& v,
+                    std::vector<double>& z) {
+  std::size_t k = 0;
+  bool any = false;
+  for (std::size_t q = 0; q < n; ++q) {
+    if (f[q] == kInfinity) continue;
+    if (!any) {
+      v[0] = q, z[0] = -kInfinity, z[1] = kInfinity, any = true;
+      continue;
+    }
+    // Drop the parabolas the new one hides (z[0] is -infinity: the first always stays).
+    const auto crossing = [&](std::size_t r) {
+      return ((f[q] + w * double(q) * double(q)) - (f[r] + w * double(r) * double(r))) / (2.0 * w * double(q - r));
+    };
+    double s = crossing(v[k]);
+    while (s <= z[k]) s = crossing(v[--k]);
+    ++k;
+    v[k] = q, z[k] = s, z[k + 1] = kInfinity;
+  }
+  if (!any) {
+    std::fill(d, d + n, kInfinity);
+    return;
+  }
+  k = 0;
+  for (std::size_t p = 0; p < n; ++p) {
+    while (z[k + 1] < double(p)) ++k;
+    const double dp = double(p) - double(v[k]);
+    d[p] = w * dp * dp + f[v[k]];
+  }
+}
+
+// The 1-D transform along every line of axis `axis` of `data` (size nx, ny, nz), in place.
+void transform_axis(std::vector<float>& data, const Geometry& g, int axis) {
+  const std::size_t nx = g.size[0], ny = g.size[1], nz = g.size[2];
+  const double w = g.spacing_mm[axis] * g.spacing_mm[axis];
+  const std::size_t n = g.size[axis];
+  // Lines of x: contiguous, one slice per task. Lines of y and z: a task gathers a plane of lines
+  // (all x at one k, or all x at one j) so that reads stay in rows.
+  const std::size_t tasks = axis == 1 ? nz : axis == 2 ? ny : nz;
+  parallel_for(tasks, [&](std::size_t t) {
+    std::vector<std::size_t> v(n);
+    std::vector<double> z(n + 1), f(n), d(n);
+    if (axis == 0) {
+      for (std::size_t j = 0; j < ny; ++j) {
+        float* line = data.data() + nx * (j + ny * t);
+        std::copy(line, line + nx, f.begin());
+        transform_line(f.data(), d.data(), nx, w, v, z);
+        std::copy(d.begin(), d.end(), line);
+      }
+      return;
+    }
+    const std::size_t stride = axis == 1 ? nx : nx * ny;
+    const std::size_t base = axis == 1 ? nx * ny * t : nx * t;
+    std::vector<float> plane(n * nx);  // plane[p * nx + i]
+    for (std::size_t p = 0; p < n; ++p) std::copy_n(data.data() + base + p * stride, nx, plane.data() + p * nx);
+    for (std::size_t i = 0; i < nx; ++i) {
+      for (std::size_t p = 0; p < n; ++p) f[p] = plane[p * nx + i];
+      transform_line(f.data(), d.data(), n, w, v, z);
+      for (std::size_t p = 0; p < n; ++p) plane[p * nx + i] = d[p];
+    }
+    for (std::size_t p = 0; p < n; ++p) std::copy_n(plane.data() + p * nx, nx, data.data() + base + p * stride);
+  });
+}
+
+}  // namespace
+
+std::vector<float> squared_distance_mm2(const std::vector<std::uint8_t>& mask, const Geometry& g) {
+  std::vector<float> d(mask.size());
+  for (std::size_t v = 0; v < d.size(); ++v) d[v] = mask[v] ? 0.0f : std::numeric_limits<float>::infinity();
+  for (int axis = 0; axis < 3; ++axis)
+    if (g.size[axis] > 0) transform_axis(d, g, axis);
+  return d;
+}
+
+std::vector<std::uint8_t> within_mm(const std::vector<std::uint8_t>& mask, const Geometry& g, double mm) {
+  const std::vector<float> d = squared_distance_mm2(mask, g);
+  const float limit = static_cast<float>(mm * mm);
+  std::vector<std::uint8_t> out(mask.size());
+  for (std::size_t v = 0; v < out.size(); ++v) out[v] = mask[v] != 0 || d[v] <= limit;
+  return out;
+}
+
+}  // namespace vigil::pipeline
