@@ -49,10 +49,9 @@ void transform_axis(std::vector<float>& data, const Geometry& g, int axis) {
   const std::size_t nx = g.size[0], ny = g.size[1], nz = g.size[2];
   const double w = g.spacing_mm[axis] * g.spacing_mm[axis];
   const std::size_t n = g.size[axis];
-  // Lines of x: contiguous, one slice per task. Lines of y and z: a task gathers a plane of lines
-  // (all x at one k, or all x at one j) so that reads stay in rows.
-  const std::size_t tasks = axis == 1 ? nz : axis == 2 ? ny : nz;
-  parallel_for(tasks, [&](std::size_t t) {
+  // Lines of x: contiguous, one slice per task. Lines of y: the columns of one slice (k = task).
+  // Lines of z: a task gathers row j = task of every slice into a plane, so reads stay in rows.
+  parallel_for(axis == 2 ? ny : nz, [&](std::size_t t) {
     std::vector<std::size_t> v(n);
     std::vector<double> z(n + 1), f(n), d(n);
     if (axis == 0) {
@@ -64,16 +63,20 @@ void transform_axis(std::vector<float>& data, const Geometry& g, int axis) {
       }
       return;
     }
-    const std::size_t stride = axis == 1 ? nx : nx * ny;
-    const std::size_t base = axis == 1 ? nx * ny * t : nx * t;
-    std::vector<float> plane(n * nx);  // plane[p * nx + i]
-    for (std::size_t p = 0; p < n; ++p) std::copy_n(data.data() + base + p * stride, nx, plane.data() + p * nx);
+    std::vector<float> gathered;
+    float* plane = data.data() + nx * ny * t;  // plane[p * nx + i], p along the axis
+    if (axis == 2) {
+      gathered.resize(n * nx);
+      for (std::size_t p = 0; p < n; ++p) std::copy_n(data.data() + nx * (t + ny * p), nx, gathered.data() + p * nx);
+      plane = gathered.data();
+    }
     for (std::size_t i = 0; i < nx; ++i) {
       for (std::size_t p = 0; p < n; ++p) f[p] = plane[p * nx + i];
       transform_line(f.data(), d.data(), n, w, v, z);
-      for (std::size_t p = 0; p < n; ++p) plane[p * nx + i] = d[p];
+      for (std::size_t p = 0; p < n; ++p) plane[p * nx + i] = float(d[p]);
     }
-    for (std::size_t p = 0; p < n; ++p) std::copy_n(plane.data() + p * nx, nx, data.data() + base + p * stride);
+    if (axis == 2)
+      for (std::size_t p = 0; p < n; ++p) std::copy_n(gathered.data() + p * nx, nx, data.data() + nx * (t + ny * p));
   });
 }
 
