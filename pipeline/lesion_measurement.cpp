@@ -217,7 +217,9 @@ MeasuredLesions measure_lesions(const Volume& ct, const std::vector<Candidate>& 
     for (std::size_t idx : c.mask_voxels)
       if (idx < taken.size() && !taken[idx]) region.voxels.push_back(idx);
     if (2 * region.voxels.size() < c.mask_voxels.size()) continue;  // mostly a lesion already reported
-    if (region.voxels.empty()) region = grow(ct, c, options, taken);
+    // No mask, or one too small to measure (the segmenter unsure of a lesion the classifier
+    // reports): the lesion is still reported, measured by region growing.
+    if (region.voxels.size() * voxel_mm3 < min_volume) region = grow(ct, c, options, taken);
     if (region.voxels.empty() || region.voxels.size() * voxel_mm3 < min_volume) continue;
 
     Finding f;

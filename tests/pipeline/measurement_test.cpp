@@ -65,5 +65,29 @@ TEST(LesionMeasurement, EmptyMaskHasNoAxesAndOneVoxelHasOnePixel) {
   EXPECT_NEAR(one.long_axis_mm, 0.7, 1e-9);
 }
 
+
+// The segmenter can be unsure of a lesion the classifier reports: a mask too small to measure
+// (here two voxels) must not drop the finding; the lesion is then measured by region growing.
+TEST(LesionMeasurement, ATooSmallMaskFallsBackToRegionGrowingAndTheLesionIsReported) {
+  Volume ct;
+  ct.geometry.size = {40, 40, 40};
+  ct.geometry.spacing_mm = {1.0, 1.0, 1.0};
+  ct.voxels.assign(ct.geometry.voxel_count(), -850.0f);
+  const Ellipsoid ball = ellipsoid(ct.geometry, 4.0, 4.0, 4.0, 0.0);
+  for (std::size_t v : ball.voxels) ct.voxels[v] = 40.0f;
+  const double ball_mm3 = double(ball.voxels.size());
+  Candidate c;
+  c.center_mm = ct.geometry.index_to_physical({19.5, 19.5, 19.5});
+  c.radius_mm = 4.0f;
+  c.probability = 0.9;
+  const std::size_t centre = *ct.geometry.nearest_voxel(c.center_mm);
+  for (const auto& mask : {std::vector<std::size_t>{centre, centre + 1}, ball.voxels}) {
+    c.mask_voxels = mask;
+    const MeasuredLesions m = measure_lesions(ct, {c}, "1.2.3");
+    ASSERT_EQ(m.findings.size(), 1u) << mask.size() << "-voxel mask";
+    EXPECT_NEAR(m.findings[0].volume_mm3, ball_mm3, 0.05 * ball_mm3) << mask.size() << "-voxel mask";
+  }
+}
+
 }  // namespace
 }  // namespace vigil::pipeline
