@@ -11,6 +11,7 @@
 #include "models/training/classifier_samples.h"
 #include "models/training/trainer.h"
 #include "models/unet3d.h"
+#include "tests/models/temp_folder.h"
 
 namespace vigil::models {
 namespace {
@@ -25,11 +26,6 @@ synthetic::SynthConfig small_config() {
   c.lesions_per_study = {2, 4};
   c.lesion_diameter_mm = {6, 20};
   return c;
-}
-
-std::string temp_folder() {
-  char name[] = "/tmp/vigil-train-XXXXXX";
-  return ::mkdtemp(name);
 }
 
 TEST(ClassifierSamples, PositivesAtLesionsNegativesAwayAcrossSeeds) {
@@ -99,7 +95,8 @@ std::vector<torch::Tensor> parameters_of(const std::string& weights, int base, i
 }
 
 TEST(Trainer, ResumedRunEndsWhereAnUninterruptedOneDoes) {
-  const std::string straight = temp_folder(), resumed = temp_folder();
+  const test::TempFolder straight_dir, resumed_dir;
+  const std::string &straight = straight_dir.path, &resumed = resumed_dir.path;
   const TrainResult full = train_model(tiny("classifier", straight), [](const TrainProgress&) {});
   EXPECT_EQ(full.steps_done, 4);
   EXPECT_TRUE(std::ifstream(straight + "/checkpoint/model.pt").good());
@@ -121,14 +118,14 @@ TEST(Trainer, ResumedRunEndsWhereAnUninterruptedOneDoes) {
 }
 
 TEST(Trainer, SameSeedSameWeights) {
-  const std::string one = temp_folder(), two = temp_folder();
+  const test::TempFolder one, two;
   const auto w1 = parameters_of(train_model(tiny("classifier", one), [](const TrainProgress&) {}).weights_path, 4, 2);
   const auto w2 = parameters_of(train_model(tiny("classifier", two), [](const TrainProgress&) {}).weights_path, 4, 2);
   for (std::size_t i = 0; i < w1.size(); ++i) EXPECT_TRUE(torch::allclose(w1[i], w2[i], 1e-5, 1e-6)) << i;
 }
 
 TEST(Trainer, SegmenterLossFallsOnLesionPatches) {
-  const std::string out = temp_folder();
+  const test::TempFolder out;
   TrainConfig c = tiny("segmenter", out);
   c.steps = 30;
   c.batch = 2;
@@ -141,7 +138,8 @@ TEST(Trainer, SegmenterLossFallsOnLesionPatches) {
 }
 
 TEST(Trainer, BadConfigsAreRefusedWithTheReason) {
-  TrainConfig c = tiny("classifier", temp_folder());
+  const test::TempFolder unknown_dir, odd_dir, missing_dir;
+  TrainConfig c = tiny("classifier", unknown_dir);
   c.model = "detector";
   try {
     train_model(c, [](const TrainProgress&) {});
@@ -149,19 +147,20 @@ TEST(Trainer, BadConfigsAreRefusedWithTheReason) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("segmenter or classifier"), std::string::npos) << e.what();
   }
-  TrainConfig odd = tiny("segmenter", temp_folder());
+  TrainConfig odd = tiny("segmenter", odd_dir);
   odd.patch_zyx = {18, 16, 16};
   EXPECT_THROW(train_model(odd, [](const TrainProgress&) {}), Error);
-  TrainConfig missing = tiny("classifier", temp_folder());
+  TrainConfig missing = tiny("classifier", missing_dir);
   missing.init_weights = "/nonexistent/weights.pt";
   EXPECT_THROW(train_model(missing, [](const TrainProgress&) {}), Error);
 }
 
 TEST(Trainer, InitWeightsOfAnotherWidthAreRefused) {
-  TrainConfig narrow = tiny("classifier", temp_folder());
+  const test::TempFolder narrow_dir, wide_dir;
+  TrainConfig narrow = tiny("classifier", narrow_dir);
   narrow.steps = 1;
   const TrainResult saved = train_model(narrow, [](const TrainProgress&) {});
-  TrainConfig wide = tiny("classifier", temp_folder());
+  TrainConfig wide = tiny("classifier", wide_dir);
   wide.base_channels = 8;
   wide.init_weights = saved.weights_path;
   try {

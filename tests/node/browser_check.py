@@ -5,7 +5,9 @@ and a screenshot is saved. Prints a JSON result for the C++ test; exits non-zero
 usage: browser_check.py PORT TOKEN SCREENSHOT_PNG
 """
 import json
+import os
 import sys
+import tempfile
 import urllib.request
 
 from selenium import webdriver
@@ -23,10 +25,18 @@ def api(port, token, path):
 
 
 def main():
-    port, token, screenshot = sys.argv[1], sys.argv[2], sys.argv[3]
+    # Chromium leaves its profile and singleton folders (org.chromium.Chromium.*) in TMPDIR:
+    # give it a folder of its own, removed afterwards.
+    with tempfile.TemporaryDirectory(prefix="vigil-chromium-") as scratch:
+        os.environ["TMPDIR"] = scratch
+        check(*sys.argv[1:4], profile=os.path.join(scratch, "profile"))
+
+
+def check(port, token, screenshot, profile):
     options = Options()
     options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1600,1000"):
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1600,1000",
+                 "--user-data-dir=" + profile):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     try:

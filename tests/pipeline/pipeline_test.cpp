@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <random>
 
@@ -142,6 +143,12 @@ TEST(Candidates, RecallOnSyntheticStudiesByTypeAndSize) {
       const bool hit = std::any_of(candidates.begin(), candidates.end(), [&](const Candidate& c) {
         return norm(sub(c.center_mm, t.center_mm)) <= std::max(t.diameter_mm / 2, 2.0);
       });
+      if (!hit) {  // what the next attempt at the recall needs to know
+        double nearest = std::numeric_limits<double>::infinity();
+        for (const Candidate& c : candidates) nearest = std::min(nearest, norm(sub(c.center_mm, t.center_mm)));
+        std::printf("[ MISSED   ] seed %d: %s %s, %.1f mm, contrast %.0f HU, CNR %.1f; nearest candidate %.1f mm\n",
+                    int(seed), t.type.c_str(), t.placement.c_str(), t.diameter_mm, t.hu_contrast, t.cnr, nearest);
+      }
       const std::string size = t.diameter_mm < 6 ? "4-6mm" : t.diameter_mm < 10 ? "6-10mm" : ">=10mm";
       by_type[t.type].first += hit;
       by_type[t.type].second++;
