@@ -202,6 +202,9 @@ MeasuredLesions measure_lesions(const Volume& ct, const std::vector<Candidate>& 
   std::vector<std::uint8_t> taken(g.voxel_count(), 0);
   const double voxel_mm3 = g.spacing_mm[0] * g.spacing_mm[1] * g.spacing_mm[2];
   const double min_volume = M_PI / 6.0 * std::pow(options.min_diameter_mm, 3);
+  const auto measurable = [&](const Region& r) {
+    return !r.voxels.empty() && double(r.voxels.size()) * voxel_mm3 >= min_volume;
+  };
 
   std::vector<Candidate> ordered = candidates;
   std::stable_sort(ordered.begin(), ordered.end(), [](const Candidate& a, const Candidate& b) {
@@ -219,8 +222,8 @@ MeasuredLesions measure_lesions(const Volume& ct, const std::vector<Candidate>& 
     if (2 * region.voxels.size() < c.mask_voxels.size()) continue;  // mostly a lesion already reported
     // No mask, or one too small to measure (the segmenter unsure of a lesion the classifier
     // reports): the lesion is still reported, measured by region growing.
-    if (region.voxels.size() * voxel_mm3 < min_volume) region = grow(ct, c, options, taken);
-    if (region.voxels.empty() || region.voxels.size() * voxel_mm3 < min_volume) continue;
+    if (!measurable(region)) region = grow(ct, c, options, taken);
+    if (!measurable(region)) continue;
 
     Finding f;
     f.number = static_cast<int>(out.findings.size()) + 1;
