@@ -2,7 +2,6 @@
 // (as a model exported elsewhere would be); tampered weights, malformed manifests and missing
 // folders are refused with errors that name the file, the field or both hashes.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -12,6 +11,7 @@
 #include "core/error.h"
 #include "models/package/model_loader.h"
 #include "tests/models/python_model.h"
+#include "tests/models/temp_folder.h"
 
 namespace vigil::models {
 namespace {
@@ -19,9 +19,6 @@ namespace {
 class ModelFolder : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir_template[] = "/tmp/vigil-model-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir_template), nullptr);
-    dir_ = dir_template;
     ASSERT_TRUE(test::export_pointwise_net(dir_ + "/net.pt", 2));
     manifest_ = {{"name", "test-pointwise"},
                  {"version", "1.2.3"},
@@ -36,10 +33,6 @@ class ModelFolder : public ::testing::Test {
                  {"training_data", "none: a test network"},
                  {"intended_use", "tests only"}};
   }
-  void TearDown() override {
-    for (const char* f : {"/net.pt", "/manifest.json"}) ::unlink((dir_ + f).c_str());
-    ::rmdir(dir_.c_str());
-  }
   void write_manifest(const nlohmann::json& j) { std::ofstream(dir_ + "/manifest.json") << j.dump(2); }
   // The error message when loading, or "" when it loads.
   std::string load_error() {
@@ -50,7 +43,8 @@ class ModelFolder : public ::testing::Test {
       return e.what();
     }
   }
-  std::string dir_;
+  const test::TempFolder folder_;
+  const std::string& dir_ = folder_.path;
   nlohmann::json manifest_;
 };
 

@@ -5,13 +5,13 @@
 #include <torch/script.h>
 #include <torch/torch.h>
 
-#include <unistd.h>
 
 #include <cstdlib>
 
 #include "core/error.h"
 #include "models/sliding_window.h"
 #include "tests/models/python_model.h"
+#include "tests/models/temp_folder.h"
 
 namespace vigil::models {
 namespace {
@@ -44,11 +44,8 @@ TEST(SlidingWindowGpu, PointwiseNetworksComeBackExactlyOnCuda) {
 }
 
 TEST(SlidingWindow, TorchScriptFileWrittenByPythonRunsThroughIt) {
-  // POSIX calls, not std::filesystem: the torch wheel's libtorch.so exports its own
-  // std::filesystem symbols, and remove_all resolved to them crashes.
-  char dir_template[] = "/tmp/vigil-sw-XXXXXX";
-  ASSERT_NE(::mkdtemp(dir_template), nullptr);
-  const std::string dir = dir_template, model = dir + "/model.pt";
+  const test::TempFolder dir;
+  const std::string model = dir.path + "/model.pt";
   ASSERT_TRUE(test::export_pointwise_net(model));
   torch::jit::Module net = torch::jit::load(model);
   net.eval();
@@ -61,8 +58,6 @@ TEST(SlidingWindow, TorchScriptFileWrittenByPythonRunsThroughIt) {
   torch::NoGradGuard no_grad;
   const torch::Tensor whole = predict(volume.unsqueeze(0).unsqueeze(0)).squeeze(0);
   EXPECT_TRUE(torch::allclose(out, whole, 1e-5, 1e-6));
-  ::unlink(model.c_str());
-  ::rmdir(dir.c_str());
 }
 
 TEST(SlidingWindow, WrongShapesAreErrors) {

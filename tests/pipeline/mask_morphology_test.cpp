@@ -12,22 +12,14 @@
 
 #include "pipeline/distance_map.h"
 #include "pipeline/slice_fill.h"
+#include "tests/pipeline/itk_test_image.h"
 
 namespace vigil::pipeline {
 namespace {
 
 using Mask = itk::Image<std::uint8_t, 3>;
 
-Mask::Pointer to_itk(const std::vector<std::uint8_t>& data, const Geometry& g) {
-  auto image = Mask::New();
-  Mask::RegionType region;
-  region.SetSize({g.size[0], g.size[1], g.size[2]});
-  image->SetRegions(region);
-  image->SetSpacing(g.spacing_mm.data());
-  image->Allocate();
-  std::copy(data.begin(), data.end(), image->GetBufferPointer());
-  return image;
-}
+using test::to_itk;
 
 // Random balls and scattered voxels: masks with thin walls, enclosed holes and lone voxels.
 std::vector<std::uint8_t> random_mask(const Geometry& g, unsigned seed, int balls, double density) {
