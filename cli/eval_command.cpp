@@ -12,6 +12,7 @@ namespace vigil::cli {
 int run_eval(const EvalArgs& args) {
   std::filesystem::create_directories(args.out);
   const auto lesion_models = load_lesion_models(args.models);
+  wait_until_loaded(lesion_models.get());  // a load error ends the evaluation before it starts
   pipeline::AnalysisOptions options;
   options.models = lesion_models.get();
   const pipeline::EvalReport r = pipeline::evaluate(args.data, options, args.threads,

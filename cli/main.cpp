@@ -10,9 +10,8 @@
 #include "cli/run_command.h"
 #include "cli/serve_command.h"
 #include "cli/synth_command.h"
-#ifdef VIGIL_HAVE_TRAIN
-#include "cli/train_command.h"
-#include "models/torch_runtime.h"
+#ifdef VIGIL_HAVE_TORCH_PLUGIN
+#include "cli/torch_plugin.h"
 #endif
 #include "core/error.h"
 #include "core/version.h"
@@ -169,7 +168,7 @@ int main(int argc, char** argv) {
                         "Insert lesions into the CT series found in this folder instead of generating a phantom")
       ->check(CLI::ExistingDirectory);
 
-#ifdef VIGIL_HAVE_TRAIN
+#ifdef VIGIL_HAVE_TORCH_PLUGIN
   vigil::cli::TrainArgs train;
   CLI::App* train_cmd = vigil::cli::add_train_command(app, train);
 #endif
@@ -194,10 +193,10 @@ int main(int argc, char** argv) {
   try {
     if (*inspect_cmd) return vigil::cli::run_inspect(inspect);
     if (*synth_cmd) return vigil::cli::run_synth(synth);
-#ifdef VIGIL_HAVE_TRAIN
+#ifdef VIGIL_HAVE_TORCH_PLUGIN
     if (*train_cmd) {
       if (app["--config"]->count()) train.config_file = app["--config"]->as<std::string>();
-      return vigil::cli::run_train(train);
+      return vigil::cli::torch_plugin().run_train(train);
     }
 #endif
     if (*run_cmd) return vigil::cli::run_batch(run);
@@ -211,10 +210,15 @@ int main(int argc, char** argv) {
                 << "CUDA devices: " << k::cuda_device_count() << "\n";
       for (int d = 0; d < k::cuda_device_count(); ++d) std::cout << "  " << d << ": " << k::cuda_device_description(d) << "\n";
       std::cout << "kernels run on: " << k::backend_name(k::default_backend()) << "\n";
-#ifdef VIGIL_HAVE_TRAIN
-      const vigil::models::TorchRuntime torch = vigil::models::configure_torch();
-      std::cout << "networks (LibTorch " << torch.version << ") run on: "
-                << (torch.cuda_available ? "cuda" : "cpu (" + torch.cuda_note + ")") << "\n";
+#ifdef VIGIL_HAVE_TORCH_PLUGIN
+      try {
+        const vigil::models::TorchRuntime torch = vigil::cli::torch_plugin().configure_torch(0, true);
+        std::cout << "networks (LibTorch " << torch.version << ") run on: "
+                  << (torch.cuda_available ? "cuda" : "cpu (" + torch.cuda_note + ")") << "\n";
+      } catch (const vigil::Error& e) {
+        std::cout << "networks: unavailable (" << e.what() << ")\n";
+        return vigil::cli::kExitInternal;
+      }
 #endif
       return vigil::cli::kExitOk;
     }

@@ -4,8 +4,9 @@
 
 #include <iostream>
 
-#ifdef VIGIL_HAVE_LESION_MODELS
-#include "models/lesion_models.h"
+#ifdef VIGIL_HAVE_TORCH_PLUGIN
+#include "cli/torch_plugin.h"
+#include "models/background_models.h"
 #endif
 
 namespace vigil::cli {
@@ -19,17 +20,28 @@ void add_models_options(CLI::App& cmd, ModelsArgs& a) {
 
 std::shared_ptr<const models::LesionModels> load_lesion_models(const ModelsArgs& a) {
   if (a.none) return nullptr;
-#ifdef VIGIL_HAVE_LESION_MODELS
+#ifdef VIGIL_HAVE_TORCH_PLUGIN
   const std::string folder = a.folder.empty() ? VIGIL_DEFAULT_MODELS_DIR : a.folder;
   struct stat st {};
   if (a.folder.empty() && ::stat((folder + "/classifier/manifest.json").c_str(), &st) != 0) {
     std::cerr << "vigil: no trained weights in " << folder << ": using the classical detector\n";
     return nullptr;
   }
-  return std::make_shared<const models::LesionModels>(folder, !a.cpu);
+  // The plugin, LibTorch and the networks load on the background thread.
+  return models::load_in_background(folder, [folder, use_cuda = !a.cpu] {
+    return torch_plugin().load_lesion_models(folder, use_cuda);
+  });
 #else
   if (!a.folder.empty()) std::cerr << "vigil: this build has no LibTorch: --models ignored, classical detector\n";
   return nullptr;
+#endif
+}
+
+void wait_until_loaded(const models::LesionModels* models) {
+#ifdef VIGIL_HAVE_TORCH_PLUGIN
+  if (models) models->wait_until_loaded();
+#else
+  (void)models;
 #endif
 }
 

@@ -22,7 +22,12 @@ void add_models_options(CLI::App& cmd, ModelsArgs& args);
 
 /// The networks to use, or nullptr for the classical detector (asked for, or this build has no
 /// LibTorch, or the default folder holds no weights: said on stderr). A folder named with --models
-/// that does not load is an error (vigil::Error naming it).
+/// whose manifests or weight hashes are wrong is an error (vigil::Error naming it). The networks
+/// themselves go on loading in the background.
 std::shared_ptr<const models::LesionModels> load_lesion_models(const ModelsArgs& args);
+
+/// Waits for load_lesion_models' networks (nothing to wait for when `models` is null); throws the
+/// load's vigil::Error, e.g. weights that do not fit the manifest's architecture.
+void wait_until_loaded(const models::LesionModels* models);
 
 }  // namespace vigil::cli

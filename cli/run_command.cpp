@@ -91,6 +91,9 @@ int run_batch(const RunArgs& args) {
     const auto& study = catalog.studies[i];
     progress(i, total, "study " + hash_uid(study.study_instance_uid));
     outcomes.push_back(pipeline::run_study(study, args.out, options));
+    // The networks load while the first study is read; weights that do not load end the run as
+    // the configuration error they are, not as one failed study after another.
+    if (!outcomes.back().succeeded()) wait_until_loaded(lesion_models.get());
     if (worklist && outcomes.back().succeeded())
       worklist->upsert(pipeline::summary_json(outcomes.back()), outcomes.back().folder, "CT", node::now_s());
   }

@@ -54,6 +54,7 @@ int run_serve(ServeArgs& args) {
   sigaction(SIGINT, &action, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
   const auto lesion_models = load_lesion_models(args.models);  // loaded once, shared by the workers
+  wait_until_loaded(lesion_models.get());  // a node whose weights do not load does not start
   args.config.models = lesion_models.get();
   node::serve(args.config, g_stop);
   return kExitOk;

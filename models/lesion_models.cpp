@@ -67,34 +67,50 @@ void keep_component_near(std::vector<std::uint8_t>& mask, const std::array<int, 
   for (std::size_t v = 0; v < mask.size(); ++v) mask[v] = best != 0 && c.labels[v] == best;
 }
 
-}  // namespace
-
-struct LesionModels::Impl {
-  LoadedModel classifier, segmenter;
-  std::mutex mutex;  // one inference at a time: node workers share the models
-};
-
-LesionModels::LesionModels(const std::string& folder, bool use_cuda) {
-  const TorchRuntime runtime = configure_torch(0, use_cuda);
-  const torch::Device device = use_cuda && runtime.cuda_available ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-  impl_ = std::make_unique<Impl>();
-  impl_->classifier = load_model(folder + "/classifier", device);
-  impl_->segmenter = load_model(folder + "/segmenter", device);
-  if (impl_->classifier.manifest.kind != "classifier" || impl_->segmenter.manifest.kind != "segmenter")
-    throw Error(ErrorCode::kInvalidArgument, folder + ": classifier/ and segmenter/ must hold a classifier and a segmenter");
-  if (impl_->segmenter.manifest.outputs.size() != 2)
-    throw Error(ErrorCode::kInvalidArgument, folder + "/segmenter: must have two outputs (background, lesion)");
+// One batch of zeros through the network as inference runs it: on CUDA the first call pays for
+// cuDNN's and cuBLAS's handles and for loading the kernels it uses.
+void warm_up(const LoadedModel& m) {
+  const auto& s = m.manifest.patch_size_zyx;
+  const torch::Tensor zeros = torch::zeros({std::int64_t(kBatch), 1, s[0], s[1], s[2]}, torch::TensorOptions(m.device));
+  (void)predict_with_tta(m, zeros).sum().item<float>();  // waits for the device
 }
 
-LesionModels::~LesionModels() = default;
+// Vigil's networks in LibTorch, loaded by the constructor.
+class TorchLesionModels final : public LesionModels {
+ public:
+  TorchLesionModels(const std::string& folder, bool use_cuda) {
+    const TorchRuntime runtime = configure_torch(0, use_cuda);
+    const torch::Device device = use_cuda && runtime.cuda_available ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+    classifier_ = load_model(folder + "/classifier", device);
+    segmenter_ = load_model(folder + "/segmenter", device);
+    if (classifier_.manifest.kind != "classifier" || segmenter_.manifest.kind != "segmenter")
+      throw Error(ErrorCode::kInvalidArgument, folder + ": classifier/ and segmenter/ must hold a classifier and a segmenter");
+    if (segmenter_.manifest.outputs.size() != 2)
+      throw Error(ErrorCode::kInvalidArgument, folder + "/segmenter: must have two outputs (background, lesion)");
+    // On a CPU the first batch costs little more than the others.
+    if (device.is_cuda()) warm_up(classifier_), warm_up(segmenter_);
+  }
 
-const ModelManifest& LesionModels::classifier() const { return impl_->classifier.manifest; }
-const ModelManifest& LesionModels::segmenter() const { return impl_->segmenter.manifest; }
-std::string LesionModels::device() const { return impl_->classifier.device.is_cuda() ? "cuda" : "cpu"; }
+  std::vector<double> classify(const Volume& ct, const std::vector<Vec3>& centres_mm) const override;
+  std::vector<LesionMask> segment(const Volume& ct, const std::vector<Vec3>& centres_mm, double reach_mm) const override;
+  const ModelManifest& classifier() const override { return classifier_.manifest; }
+  const ModelManifest& segmenter() const override { return segmenter_.manifest; }
+  std::string device() const override { return classifier_.device.is_cuda() ? "cuda" : "cpu"; }
 
-std::vector<double> LesionModels::classify(const Volume& ct, const std::vector<Vec3>& centres) const {
-  std::lock_guard lock(impl_->mutex);
-  const LoadedModel& m = impl_->classifier;
+ private:
+  LoadedModel classifier_, segmenter_;
+  mutable std::mutex mutex_;  // one inference at a time: node workers share the models
+};
+
+}  // namespace
+
+std::unique_ptr<LesionModels> load_torch_lesion_models(const std::string& folder, bool use_cuda) {
+  return std::make_unique<TorchLesionModels>(folder, use_cuda);
+}
+
+std::vector<double> TorchLesionModels::classify(const Volume& ct, const std::vector<Vec3>& centres) const {
+  std::lock_guard lock(mutex_);
+  const LoadedModel& m = classifier_;
   const detection::PatchGrid grid = grid_of(m.manifest);
   std::vector<double> out;
   for (std::size_t begin = 0; begin < centres.size(); begin += kBatch) {
@@ -108,9 +124,9 @@ std::vector<double> LesionModels::classify(const Volume& ct, const std::vector<V
   return out;
 }
 
-std::vector<LesionMask> LesionModels::segment(const Volume& ct, const std::vector<Vec3>& centres, double reach_mm) const {
-  std::lock_guard lock(impl_->mutex);
-  const LoadedModel& m = impl_->segmenter;
+std::vector<LesionMask> TorchLesionModels::segment(const Volume& ct, const std::vector<Vec3>& centres, double reach_mm) const {
+  std::lock_guard lock(mutex_);
+  const LoadedModel& m = segmenter_;
   const detection::PatchGrid grid = grid_of(m.manifest);
   const std::array<int, 3> n{grid.size_zyx[2], grid.size_zyx[1], grid.size_zyx[0]};
   const std::array<double, 3> centre{double(n[0] / 2), double(n[1] / 2), double(n[2] / 2)};

@@ -61,6 +61,8 @@ void apply_models(const Volume& ct, const Volume& canonical, std::vector<Candida
 #ifdef VIGIL_HAVE_LESION_MODELS
   const models::LesionModels& models = *options.models;
   out.algorithm = model_algorithm(models);
+  // The networks load in the background while the study is read (LesionModels): the wait, if any.
+  timed(out.timings, "models_ready", [&] { models.wait_until_loaded(); });
   std::vector<Vec3> centres;
   for (const Candidate& c : candidates) centres.push_back(c.center_mm);
   const std::vector<double> p = timed(out.timings, "classifier", [&] { return models.classify(canonical, centres); });

@@ -7,7 +7,7 @@
 # vigil_detection_bench) with the networks on the GPU (three runs: the first pays CUDA's start-up),
 # with the networks on the CPU of that machine, and classical; summaries land in $OUT.
 #
-# The pack is the ldd closure of `vigil` minus glibc, libstdc++ and LibTorch (the machine's own
+# The pack is `vigil`, its LibTorch plugin and their ldd closure minus glibc, libstdc++ and LibTorch (the machine's own
 # torch 2.11 is used: same version as the venv's). libgdal (94 MB with its own needs) is replaced by
 # a shim defining the 14 functions OpenCV's imgcodecs binds to (its GDAL reader, which Vigil never
 # calls; imgcodecs is linked BIND_NOW, so they must exist). Registering its drivers (imgcodecs does
@@ -18,16 +18,20 @@ if [ "${1:-}" = "--prepare" ]; then
   grep -qx '/.gpupack/' "$root/.git/info/exclude" 2>/dev/null || echo '/.gpupack/' >> "$root/.git/info/exclude"
   stage="$(mktemp -d)"
   trap 'rm -rf "$stage"' EXIT
-  mkdir -p "$stage/bin" "$stage/lib"
+  mkdir -p "$stage/bin" "$stage/lib/vigil"
   cp "$root/build/bin/vigil" "$stage/bin/" && strip "$stage/bin/vigil"
-  python3 - "$root/build/bin/vigil" "$stage/lib" <<'EOF'
+  # The LibTorch plugin, where `vigil` looks for it (../lib/vigil from its bin/).
+  cp "$root/build/lib/vigil/libvigil_torch.so" "$stage/lib/vigil/" && strip "$stage/lib/vigil/libvigil_torch.so"
+  python3 - "$stage/lib" "$root/build/bin/vigil" "$root/build/lib/vigil/libvigil_torch.so" <<'EOF'
 import os, re, shutil, subprocess, sys
-binary, dest = sys.argv[1], sys.argv[2]
+dest, binaries = sys.argv[1], sys.argv[2:]
 base = {'libc.so.6', 'libm.so.6', 'libpthread.so.0', 'libdl.so.2', 'librt.so.1', 'ld-linux-x86-64.so.2',
         'libstdc++.so.6', 'libgcc_s.so.1', 'libutil.so.1', 'libgdal.so.32'}
-paths = dict(re.findall(r'^\s*(\S+) => (/\S+)', subprocess.run(['ldd', binary], capture_output=True, text=True).stdout, re.M))
+paths = {}
+for binary in binaries:
+    paths.update(re.findall(r'^\s*(\S+) => (/\S+)', subprocess.run(['ldd', binary], capture_output=True, text=True).stdout, re.M))
 needed = lambda p: re.findall(r'NEEDED.*\[(.*)\]', subprocess.run(['readelf', '-d', p], capture_output=True, text=True).stdout)
-seen, stack = set(), needed(binary)
+seen, stack = set(), [name for binary in binaries for name in needed(binary)]
 while stack:
     name = stack.pop()
     if name in seen or name in base or name not in paths or 'site-packages' in paths[name]:
@@ -52,7 +56,7 @@ EOF
   rm "$stage/gdal_shim.c"
   # DCMTK's data dictionary is a file (Debian's DCMTK has none built in).
   mkdir -p "$stage/share" && cp /usr/share/libdcmtk*/dicom.dic /usr/share/libdcmtk*/private.dic "$stage/share/"
-  LD_LIBRARY_PATH="$stage/lib" "$stage/bin/vigil" --version >/dev/null  # every library resolves
+  LD_LIBRARY_PATH="$stage/lib" "$stage/bin/vigil" devices >/dev/null  # every library resolves, the plugin loads
   mkdir -p "$root/.gpupack"
   tar -cf - -C "$stage" . | xz -T"$(nproc)" -6 > "$root/.gpupack/vigil.tar.xz"
   du -h "$root/.gpupack/vigil.tar.xz"
@@ -88,6 +92,8 @@ print(f'{sys.argv[2]:>10}: whole run {float(sys.argv[4]) - float(sys.argv[3]):.2
       ', '.join(f'{k} {v:.2f}' for k, v in t.items()) + f'; findings {len(s["findings"])}')
 EOF
 }
+start=$(date +%s.%N); vigil --version >/dev/null; end=$(date +%s.%N)
+echo "start-up (vigil --version): $(python3 -c "print(f'{$end - $start:.2f}')") s"
 for i in 1 2 3; do run "gpu$i"; done
 run cpu-models --models-on-cpu
 run classical --no-models

@@ -6,11 +6,13 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "models/classifier3d.h"
 #include "models/detection/candidate_search.h"
+#include "models/background_models.h"
 #include "models/lesion_models.h"
 #include "models/package/model_loader.h"
 #include "models/training/study_volume.h"
@@ -95,9 +97,67 @@ synthetic::SynthConfig held_out_config() {
   return c;
 }
 
+// The shipped models copied, with one change to one manifest.
+void copy_models_changing(const std::string& folder, const std::string& model,
+                          const std::function<void(nlohmann::json&)>& change) {
+  test::copy_tree(VIGIL_MODELS_DIR, folder);
+  nlohmann::json m = nlohmann::json::parse(std::ifstream(folder + "/" + model + "/manifest.json"));
+  change(m);
+  std::ofstream(folder + "/" + model + "/manifest.json") << m.dump(2);
+}
+
+// The networks of FOLDER, loaded on the CPU in the background.
+std::unique_ptr<LesionModels> in_background(const std::string& folder) {
+  return load_in_background(folder, [folder] { return load_torch_lesion_models(folder, false); });
+}
+
+// Hashes are checked before load_in_background returns: nothing unverified is loaded.
+TEST(LesionModelsLoading, AWrongWeightHashIsRefusedAtOnce) {
+  const TempFolder folder;
+  copy_models_changing(folder.path, "classifier", [](nlohmann::json& m) { m["sha256"] = std::string(64, '0'); });
+  try {
+    const auto models = in_background(folder.path);
+    FAIL() << "loaded weights whose hash the manifest does not pin";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(std::string(64, '0')), std::string::npos) << e.what();
+  }
+}
+
+// Weights that pass the hash check but do not fit the architecture fail in the loading thread:
+// the error reaches whoever waits for the networks, every time they ask.
+TEST(LesionModelsLoading, WeightsThatDoNotFitAreReportedToWhoeverWaits) {
+  const TempFolder folder;
+  copy_models_changing(folder.path, "segmenter", [](nlohmann::json& m) {
+    m["architecture"]["base_channels"] = m["architecture"]["base_channels"].get<int>() * 2;
+  });
+  const auto models = in_background(folder.path);
+  EXPECT_EQ(models->segmenter().kind, "segmenter");  // the manifests are there at once
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    try {
+      models->wait_until_loaded();
+      FAIL() << "weights of another architecture loaded";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("does not fit"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_THROW(models->classify(Volume{}, {}), Error);
+}
+
+// In the background or at once, the same networks give the same scores.
+TEST(LesionModelsLoading, LoadedInTheBackgroundTheNetworksScoreTheSame) {
+  const auto study = synthetic::generate_study(held_out_config(), 9401, 0);
+  const Volume ct = study_volume(study);
+  std::vector<Vec3> centres;
+  for (const auto& l : study.lesions) centres.push_back(l.center_mm);
+  const auto direct = load_torch_lesion_models(VIGIL_MODELS_DIR, false);
+  const auto background = in_background(VIGIL_MODELS_DIR);
+  EXPECT_EQ(background->classify(ct, centres), direct->classify(ct, centres));
+  EXPECT_EQ(background->device(), "cpu");
+}
+
 TEST(ShippedModels, ClassifierRanksLesionsAboveOtherCandidatesOnHeldOutStudies) {
-  const LesionModels models(VIGIL_MODELS_DIR, false);
-  EXPECT_EQ(models.classifier().kind, "classifier");
+  const auto models = load_torch_lesion_models(VIGIL_MODELS_DIR, false);
+  EXPECT_EQ(models->classifier().kind, "classifier");
   std::vector<double> positives, negatives;
   for (const std::uint64_t seed : {9101u, 9102u, 9103u}) {
     const auto study = synthetic::generate_study(held_out_config(), seed, 0, 0, true);
@@ -109,8 +169,8 @@ TEST(ShippedModels, ClassifierRanksLesionsAboveOtherCandidatesOnHeldOutStudies) 
       for (const auto& l : study.lesions) near = near || norm(sub(c.center_mm, l.center_mm)) < l.diameter_mm + 5;
       if (!near) others.push_back(c.center_mm);
     }
-    for (double p : models.classify(ct, lesion_centres)) positives.push_back(p);
-    for (double p : models.classify(ct, others)) negatives.push_back(p);
+    for (double p : models->classify(ct, lesion_centres)) positives.push_back(p);
+    for (double p : models->classify(ct, others)) negatives.push_back(p);
   }
   ASSERT_GT(positives.size(), 8u);
   ASSERT_GT(negatives.size(), 30u);
@@ -133,7 +193,8 @@ TEST(ShippedModels, FlipAveragingGivesTheSameScoreToAMirroredCt) {
     m["test_time_augmentation"] = f == &with ? "in-plane-flips" : "none";
     std::ofstream(f->path + "/classifier/manifest.json") << m.dump(2);
   }
-  const LesionModels plain(without, false), averaged(with, false);
+  const auto plain_models = load_torch_lesion_models(without, false), averaged_models = load_torch_lesion_models(with, false);
+  const LesionModels &plain = *plain_models, &averaged = *averaged_models;
   for (const std::uint64_t seed : {9301u, 9302u}) {
     const auto study = synthetic::generate_study(held_out_config(), seed, 0);
     const Volume ct = study_volume(study);
@@ -166,7 +227,7 @@ TEST(ShippedModels, FlipAveragingGivesTheSameScoreToAMirroredCt) {
 }
 
 TEST(ShippedModels, SegmenterOutlinesLesionsOf8MmAndMore) {
-  const LesionModels models(VIGIL_MODELS_DIR, false);
+  const auto models = load_torch_lesion_models(VIGIL_MODELS_DIR, false);
   std::vector<double> dice;
   for (const std::uint64_t seed : {9201u, 9202u, 9203u}) {
     synthetic::SynthConfig c = held_out_config();
@@ -176,7 +237,7 @@ TEST(ShippedModels, SegmenterOutlinesLesionsOf8MmAndMore) {
     const Geometry& g = ct.geometry;
     std::vector<Vec3> centres;
     for (const auto& l : study.lesions) centres.push_back(l.center_mm);
-    const auto masks = models.segment(ct, centres);
+    const auto masks = models->segment(ct, centres);
     for (std::size_t i = 0; i < masks.size(); ++i) {
       // Dice on the mask's grid: the truth read there by nearest neighbour in the study's grid.
       const auto& m = masks[i];

@@ -182,4 +182,24 @@ TEST(RunCli, ExitStatusesSayWhatHappened) {
   EXPECT_EQ(vigil::test::run_vigil("run " + dir.file("empty") + " --out x --pacs nonsense").status, 2);
 }
 
+#ifdef VIGIL_MODELS_DIR
+// The networks load while the study is read; weights that pass the hash check but do not fit the
+// manifest's architecture still end the run with a usage error naming the model, and no results.
+TEST(RunCli, WeightsThatDoNotLoadEndTheRunNamingTheModel) {
+  TempDir dir("run-bad-weights");
+  const std::string input = synthesize(dir, 33);
+  const std::string models = dir.file("models");
+  std::filesystem::copy(VIGIL_MODELS_DIR, models, std::filesystem::copy_options::recursive);
+  json manifest = json::parse(std::ifstream(models + "/segmenter/manifest.json"));
+  manifest["architecture"]["base_channels"] = manifest["architecture"]["base_channels"].get<int>() * 2;
+  std::ofstream(models + "/segmenter/manifest.json") << manifest.dump(2);
+  const auto r = vigil::test::run_command(vigil::test::vigil_binary() + " run " + input + " --out " + dir.file("out") +
+                                          " --models " + models + " 2>&1");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("segmenter"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("does not fit"), std::string::npos) << r.out;
+  EXPECT_FALSE(std::filesystem::exists(only_study_folder(dir.file("out")) + "/sr.dcm")) << "results from broken weights";
+}
+#endif
+
 }  // namespace
