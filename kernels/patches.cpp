@@ -16,6 +16,10 @@ void gather_patches_cuda(const float*, Extent3, const Index3*, std::size_t, std:
 void accumulate_window_cuda(const float*, const float*, Index3, std::array<int, 3>, float*, float*, Extent3, Stream) {
   throw Error(ErrorCode::kInvalidArgument, "accumulate_window_cuda: this build has no CUDA");
 }
+void accumulate_window_channels_cuda(const void*, bool, int, const float*, Index3, std::array<int, 3>, float*, float*,
+                                     Extent3, Stream) {
+  throw Error(ErrorCode::kInvalidArgument, "accumulate_window_channels_cuda: this build has no CUDA");
+}
 #endif
 
 void gather_patches(const float* volume, Extent3 e, const std::vector<Index3>& centres, std::array<int, 3> size,

@@ -44,6 +44,16 @@ void accumulate_window_cpu(const float* prediction, const float* importance, Ind
 void accumulate_window_cuda(const float* prediction, const float* importance, Index3 origin, std::array<int, 3> window,
                             float* sum, float* weight, Extent3 extent, Stream stream);
 
+/// Every channel of one window in one pass (the network's output for it, C x window, [c][z][y][x]):
+/// sum[c] += importance * prediction[c] for each channel (sum: C x extent, [c][k][j][i]) and
+/// weight += importance once. On CUDA the prediction may be IEEE half (`fp16`), as the network
+/// returns it under autocast: read as it is, no conversion pass.
+void accumulate_window_channels_cpu(const float* prediction, int channels, const float* importance, Index3 origin,
+                                    std::array<int, 3> window, float* sum, float* weight, Extent3 extent);
+void accumulate_window_channels_cuda(const void* prediction, bool fp16, int channels, const float* importance,
+                                     Index3 origin, std::array<int, 3> window, float* sum, float* weight, Extent3 extent,
+                                     Stream stream);
+
 /// out = sum / weight, 0 where no window contributed.
 void finish_stitch_cpu(const float* sum, const float* weight, float* out, std::size_t count);
 

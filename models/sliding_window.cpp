@@ -92,7 +92,10 @@ torch::Tensor sliding_window(const Predictor& predict, const torch::Tensor& volu
       kernels::gather_patches_cpu(v.data_ptr<float>(), e, centres.data() + first, n, window_xyz, o.pad_value,
                                   batch.data_ptr<float>());
     }
-    const torch::Tensor out = predict(batch).to(torch::kFloat32).contiguous();
+    // On CUDA the output stays in the network's type (fp16 under autocast): the accumulation reads it.
+    torch::Tensor out = predict(batch);
+    const bool fp16 = cuda && out.scalar_type() == torch::kHalf;
+    out = (fp16 ? out : out.to(torch::kFloat32)).contiguous();
     if (out.dim() != 5 || out.size(0) != std::int64_t(n) || out.size(2) != wz || out.size(3) != wy || out.size(4) != wx)
       throw Error(ErrorCode::kInvalidArgument, "sliding window: the network's output is not N x C x window");
     if (channels == 0) {
@@ -101,24 +104,22 @@ torch::Tensor sliding_window(const Predictor& predict, const torch::Tensor& volu
     } else if (out.size(1) != channels) {
       throw Error(ErrorCode::kInvalidArgument, "sliding window: the network's channel count changed between batches");
     }
-    // Plain pointer arithmetic over the contiguous tensors: no tensor view per window and channel.
-    const std::size_t window_voxels = std::size_t(wz) * wy * wx;
-    for (std::size_t b = 0; b < n; ++b)
-      for (std::int64_t c = 0; c < channels; ++c) {
-        // The weight is accumulated once per window (with channel 0).
-        float* w = c == 0 ? weight.data_ptr<float>() : nullptr;
-        const float* prediction = out.data_ptr<float>() + (b * std::size_t(channels) + std::size_t(c)) * window_voxels;
-        float* channel_sum = sum.data_ptr<float>() + std::size_t(c) * e.count();
-        if (cuda)
-          kernels::accumulate_window_cuda(prediction, importance.data_ptr<float>(), origins[first + b], window_xyz,
-                                          channel_sum, w, e, stream);
-        else
-          kernels::accumulate_window_cpu(prediction, importance.data_ptr<float>(), origins[first + b], window_xyz,
-                                         channel_sum, w, e);
-      }
+    // Plain pointer arithmetic over the contiguous tensors: no tensor view per window.
+    const std::size_t window_values = std::size_t(channels) * wz * wy * wx;
+    for (std::size_t b = 0; b < n; ++b) {
+      if (cuda)
+        kernels::accumulate_window_channels_cuda(static_cast<const char*>(out.data_ptr()) + b * window_values * out.element_size(),
+                                                 fp16, int(channels), importance.data_ptr<float>(), origins[first + b],
+                                                 window_xyz, sum.data_ptr<float>(), weight.data_ptr<float>(), e, stream);
+      else
+        kernels::accumulate_window_channels_cpu(out.data_ptr<float>() + b * window_values, int(channels),
+                                                importance.data_ptr<float>(), origins[first + b], window_xyz,
+                                                sum.data_ptr<float>(), weight.data_ptr<float>(), e);
+    }
   }
-  // Every voxel lies in some window with importance >= 1e-3, so the weight is never 0.
-  const torch::Tensor blended = sum / weight.unsqueeze(0);
+  // Every voxel lies in some window with importance >= 1e-3, so the weight is never 0. In place:
+  // a second C x D x H x W tensor would double the peak memory.
+  const torch::Tensor blended = sum.div_(weight.unsqueeze(0));
   return blended.index({Slice(), Slice(0, depth), Slice(0, height), Slice(0, width)}).contiguous();
 }
 

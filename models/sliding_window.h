@@ -2,7 +2,7 @@
 // Sliding-window inference: a network that maps N x 1 x D x H x W windows to N x C x D x H x W runs
 // over a whole volume window by window (nnU-Net's layout from kernels::plan_windows, 50% overlap by
 // default), several windows per batch, and the window outputs are blended with a Gaussian
-// importance (kernels::accumulate_window_*). On CUDA the network runs under fp16 autocast; on the
+// importance (kernels::accumulate_window_channels_*). On CUDA the network runs under fp16 autocast; on the
 // CPU in fp32. Windows are cut with kernels::gather_patches straight from the tensor's storage.
 // Includes LibTorch: for models/, its tests and benchmarks only.
 #include <torch/torch.h>

@@ -9,6 +9,7 @@
 #include <vector>
 
 #ifdef VIGIL_HAVE_CUDA
+#include <cuda_fp16.h>
 #include <cuda_runtime.h>
 #endif
 
@@ -177,6 +178,23 @@ TEST(StitchingCpu, WindowsCoverTheVolumeAndStitchCropsBackExactly) {
   }
 }
 
+// The separable computation gives the Gaussian evaluated at each voxel, to the bit.
+TEST(StitchingCpu, ImportanceIsTheGaussianOfEachVoxel) {
+  const std::array<int, 3> w{9, 7, 5};
+  const auto imp = gaussian_importance(w);
+  for (int z = 0; z < w[2]; ++z)
+    for (int y = 0; y < w[1]; ++y)
+      for (int x = 0; x < w[0]; ++x) {
+        double g = 1;
+        const int p[3] = {x, y, z};
+        for (int a = 0; a < 3; ++a) {
+          const double c = (w[a] - 1) / 2.0, s = w[a] / 8.0;
+          g *= std::exp(-0.5 * (p[a] - c) * (p[a] - c) / (s * s));
+        }
+        ASSERT_EQ(imp[(std::size_t(z) * w[1] + y) * w[0] + x], float(std::max(g, 1e-3))) << x << " " << y << " " << z;
+      }
+}
+
 TEST(StitchingCpu, ImportanceIsSymmetricWithItsPeakInTheMiddle) {
   const auto imp = gaussian_importance({9, 9, 5});
   EXPECT_FLOAT_EQ(*std::max_element(imp.begin(), imp.end()), imp[(2 * 9 + 4) * 9 + 4]);
@@ -274,11 +292,74 @@ TEST(VolumeKernelsGpu, MatchTheCpuReferences) {
 #endif
 }
 
+// Two channels of each window in one pass, from fp32 and from fp16 predictions, against the CPU
+// reference fed the same values (the fp16 ones rounded first).
+TEST(VolumeKernelsGpu, AllChannelsOfAWindowInOnePassMatchTheCpuReference) {
+  if (cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device";
+#ifdef VIGIL_HAVE_CUDA
+  const Extent3 e{67, 45, 31};
+  const std::array<int, 3> window{24, 16, 12};
+  const int channels = 2;
+  const auto importance = gaussian_importance(window);
+  const auto origins = plan_windows(e, window, 0.5f);
+  std::vector<float> prediction(channels * importance.size());
+  for (std::size_t p = 0; p < prediction.size(); ++p) prediction[p] = float(p % 89) / 89.0f - 0.3f;
+  for (const bool fp16 : {false, true}) {
+    std::vector<float> values = prediction;
+    std::vector<__half> halves(values.size());
+    for (std::size_t p = 0; p < values.size(); ++p) halves[p] = __float2half(values[p]), values[p] = fp16 ? __half2float(halves[p]) : values[p];
+    std::vector<float> sum_cpu(channels * e.count()), weight_cpu(e.count());
+    for (const auto& o : origins)
+      accumulate_window_channels_cpu(values.data(), channels, importance.data(), o, window, sum_cpu.data(), weight_cpu.data(), e);
+    const std::size_t prediction_bytes = values.size() * (fp16 ? sizeof(__half) : sizeof(float));
+    void *d_pred = nullptr, *d_imp = nullptr, *d_sum = nullptr, *d_weight = nullptr;
+    ASSERT_EQ(cudaMalloc(&d_pred, prediction_bytes), cudaSuccess);
+    ASSERT_EQ(cudaMalloc(&d_imp, importance.size() * sizeof(float)), cudaSuccess);
+    ASSERT_EQ(cudaMalloc(&d_sum, sum_cpu.size() * sizeof(float)), cudaSuccess);
+    ASSERT_EQ(cudaMalloc(&d_weight, e.count() * sizeof(float)), cudaSuccess);
+    cudaMemcpy(d_pred, fp16 ? static_cast<const void*>(halves.data()) : values.data(), prediction_bytes, cudaMemcpyHostToDevice);
+    cudaMemcpy(d_imp, importance.data(), importance.size() * sizeof(float), cudaMemcpyHostToDevice);
+    cudaMemset(d_sum, 0, sum_cpu.size() * sizeof(float));
+    cudaMemset(d_weight, 0, e.count() * sizeof(float));
+    for (const auto& o : origins)
+      accumulate_window_channels_cuda(d_pred, fp16, channels, static_cast<float*>(d_imp), o, window,
+                                      static_cast<float*>(d_sum), static_cast<float*>(d_weight), e, nullptr);
+    std::vector<float> sum_gpu(sum_cpu.size()), weight_gpu(e.count());
+    cudaMemcpy(sum_gpu.data(), d_sum, sum_gpu.size() * sizeof(float), cudaMemcpyDeviceToHost);
+    cudaMemcpy(weight_gpu.data(), d_weight, weight_gpu.size() * sizeof(float), cudaMemcpyDeviceToHost);
+    for (void* p : {d_pred, d_imp, d_sum, d_weight}) cudaFree(p);
+    for (std::size_t v = 0; v < sum_cpu.size(); ++v)
+      ASSERT_NEAR(sum_gpu[v], sum_cpu[v], 1e-5f * std::max(1.0f, std::abs(sum_cpu[v]))) << (fp16 ? "fp16 " : "fp32 ") << v;
+    for (std::size_t v = 0; v < e.count(); ++v)
+      ASSERT_NEAR(weight_gpu[v], weight_cpu[v], 1e-5f * std::max(1.0f, weight_cpu[v])) << v;
+  }
+#endif
+}
+
 }  // namespace
 }  // namespace vigil::kernels
 
 namespace vigil::kernels {
 namespace {
+
+// The CPU side of the one-pass accumulation: channel by channel, the weight once.
+TEST(StitchingCpu, AllChannelsAtOnceEqualChannelByChannel) {
+  const Extent3 e{30, 20, 10};
+  const std::array<int, 3> window{12, 10, 6};
+  const auto importance = gaussian_importance(window);
+  std::vector<float> prediction(3 * importance.size());
+  for (std::size_t p = 0; p < prediction.size(); ++p) prediction[p] = float(p % 13) - 4.0f;
+  std::vector<float> sum(3 * e.count()), weight(e.count()), sum_each(3 * e.count()), weight_each(e.count());
+  for (const auto& o : plan_windows(e, window, 0.5f)) {
+    accumulate_window_channels_cpu(prediction.data(), 3, importance.data(), o, window, sum.data(), weight.data(), e);
+    for (int c = 0; c < 3; ++c)
+      accumulate_window_cpu(prediction.data() + c * importance.size(), importance.data(), o, window,
+                            sum_each.data() + c * e.count(), c == 0 ? weight_each.data() : nullptr, e);
+  }
+  EXPECT_EQ(sum, sum_each);
+  EXPECT_EQ(weight, weight_each);
+  EXPECT_GT(*std::max_element(weight.begin(), weight.end()), 1.0f) << "the windows should overlap";
+}
 
 TEST(ResampleNearestCpu, KeepsLabelValuesAndPicksTheNearestVoxel) {
   const Extent3 ie{9, 7, 5};
