@@ -97,6 +97,29 @@ TEST(DevicesCli, WithoutAGpuLibTorchsCudaLibraryIsNeverLoaded) {
   EXPECT_EQ(r.out.find("libtorch_cuda.so"), std::string::npos);
 }
 
+// LibTorch is a plugin that `vigil` loads when a command needs the networks (cli/torch_plugin.h):
+// a command that needs none never maps it (linked in, its initialisers cost 0.5 s at every start).
+TEST(DevicesCli, CommandsWithoutNetworksNeverLoadLibTorch) {
+  vigil::test::TempDir empty("cli-no-torch");
+  const std::vector<std::string> commands{"--version", "inspect " + empty.path(),
+                                         "run " + empty.path() + " --no-models --out " + empty.file("out")};
+  for (const std::string& args : commands) {
+    const CommandResult r = vigil::test::run_command("LD_DEBUG=files " + std::string(VIGIL_BINARY) + " " + args + " 2>&1");
+    EXPECT_NE(r.out.find("libc.so"), std::string::npos) << args << ": LD_DEBUG output not seen";
+    EXPECT_EQ(r.out.find("libtorch"), std::string::npos) << args;
+  }
+}
+
+// A plugin that cannot be loaded is an error naming its file and the loader's reason.
+TEST(DevicesCli, ALibTorchPluginThatCannotBeLoadedIsNamed) {
+  if (run("devices").out.find("networks") == std::string::npos) GTEST_SKIP() << "a build without LibTorch";
+  const CommandResult r = vigil::test::run_command("VIGIL_TORCH_PLUGIN=/nonexistent/libvigil_torch.so " +
+                                                   std::string(VIGIL_BINARY) + " devices 2>&1");
+  EXPECT_NE(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("/nonexistent/libvigil_torch.so"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("No such file"), std::string::npos) << r.out;
+}
+
 TEST(InspectCli, ExitStatusesSayWhatHappened) {
   EXPECT_EQ(run("inspect /nonexistent/folder").status, 3);
   vigil::test::TempDir empty("cli-empty");
