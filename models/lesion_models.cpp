@@ -14,10 +14,12 @@
 namespace vigil::models {
 namespace {
 
-constexpr std::size_t kBatch = 16;
-// The U-Net's activations for one 48^3 window are about 30 MiB: on the CPU four windows at a time
-// are as fast as sixteen and keep the peak memory of `vigil run` near its floor.
-constexpr std::size_t kSegmenterBatchCpu = 4;
+// Patches per forward pass. On the CPU batches of four were the fastest (the sample's classifier
+// stage: 16 → 8.2 s, 8 → 6.8–8.0 s, 4 → 5.0–6.0 s, 2 → 6.2–6.4 s) and a batch of one took 24
+// times as long per patch (1.2 s for four flips), so a lone patch goes through as two. The U-Net's
+// activations for one 48^3 window are about 30 MiB: four at a time also keep the peak memory of
+// `vigil run` near its floor.
+constexpr std::size_t kBatchCuda = 16, kBatchCpu = 4;
 
 detection::PatchGrid grid_of(const ModelManifest& m) {
   return {m.input_spacing_mm, m.patch_size_zyx, m.intensity_window_hu[0], m.intensity_window_hu[1]};
@@ -67,11 +69,19 @@ void keep_component_near(std::vector<std::uint8_t>& mask, const std::array<int, 
   for (std::size_t v = 0; v < mask.size(); ++v) mask[v] = best != 0 && c.labels[v] == best;
 }
 
+// A batch of one on the CPU goes through as two (see kBatchCpu); the first output is its own.
+torch::Tensor predict_batch(const LoadedModel& m, const torch::Tensor& batch) {
+  if (batch.size(0) != 1 || m.device.is_cuda()) return predict_with_tta(m, batch);
+  return predict_with_tta(m, torch::cat({batch, batch})).slice(0, 0, 1);
+}
+
+std::size_t batch_size(const LoadedModel& m) { return m.device.is_cuda() ? kBatchCuda : kBatchCpu; }
+
 // One batch of zeros through the network as inference runs it: on CUDA the first call pays for
 // cuDNN's and cuBLAS's handles and for loading the kernels it uses.
 void warm_up(const LoadedModel& m) {
   const auto& s = m.manifest.patch_size_zyx;
-  const torch::Tensor zeros = torch::zeros({std::int64_t(kBatch), 1, s[0], s[1], s[2]}, torch::TensorOptions(m.device));
+  const torch::Tensor zeros = torch::zeros({std::int64_t(batch_size(m)), 1, s[0], s[1], s[2]}, torch::TensorOptions(m.device));
   (void)predict_with_tta(m, zeros).sum().item<float>();  // waits for the device
 }
 
@@ -113,11 +123,11 @@ std::vector<double> TorchLesionModels::classify(const Volume& ct, const std::vec
   const LoadedModel& m = classifier_;
   const detection::PatchGrid grid = grid_of(m.manifest);
   std::vector<double> out;
-  for (std::size_t begin = 0; begin < centres.size(); begin += kBatch) {
-    const std::size_t end = std::min(centres.size(), begin + kBatch);
+  for (std::size_t begin = 0; begin < centres.size(); begin += batch_size(m)) {
+    const std::size_t end = std::min(centres.size(), begin + batch_size(m));
     // Shifted so that 0.5 is the manifest's operating point (monotone: rankings are unchanged).
     const double t = m.manifest.operating_threshold, shift = std::log(t / (1 - t));
-    const torch::Tensor p = torch::sigmoid(predict_with_tta(m, patch_batch(ct, centres, begin, end, grid, m.device)) - shift)
+    const torch::Tensor p = torch::sigmoid(predict_batch(m, patch_batch(ct, centres, begin, end, grid, m.device)) - shift)
                                 .to(torch::kCPU, torch::kDouble).reshape({-1}).contiguous();
     out.insert(out.end(), p.data_ptr<double>(), p.data_ptr<double>() + p.numel());
   }
@@ -132,10 +142,9 @@ std::vector<LesionMask> TorchLesionModels::segment(const Volume& ct, const std::
   const std::array<double, 3> centre{double(n[0] / 2), double(n[1] / 2), double(n[2] / 2)};
   const std::array<double, 3> reach{reach_mm / grid.spacing_mm[0], reach_mm / grid.spacing_mm[1], reach_mm / grid.spacing_mm[2]};
   std::vector<LesionMask> out;
-  const std::size_t batch = m.device.is_cuda() ? kBatch : kSegmenterBatchCpu;
-  for (std::size_t begin = 0; begin < centres.size(); begin += batch) {
-    const std::size_t end = std::min(centres.size(), begin + batch);
-    const torch::Tensor lesion = (torch::softmax(predict_with_tta(m, patch_batch(ct, centres, begin, end, grid, m.device)), 1)
+  for (std::size_t begin = 0; begin < centres.size(); begin += batch_size(m)) {
+    const std::size_t end = std::min(centres.size(), begin + batch_size(m));
+    const torch::Tensor lesion = (torch::softmax(predict_batch(m, patch_batch(ct, centres, begin, end, grid, m.device)), 1)
                                       .select(1, 1) >= m.manifest.operating_threshold).to(torch::kCPU, torch::kUInt8).contiguous();
     const std::size_t voxels = std::size_t(n[0]) * n[1] * n[2];
     for (std::size_t i = begin; i < end; ++i) {

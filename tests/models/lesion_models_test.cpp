@@ -155,6 +155,23 @@ TEST(LesionModelsLoading, LoadedInTheBackgroundTheNetworksScoreTheSame) {
   EXPECT_EQ(background->device(), "cpu");
 }
 
+// Patches go through in batches (four on the CPU, a lone one padded to two): a centre's score and
+// mask do not depend on the batch it was in.
+TEST(ShippedModels, ResultsDoNotDependOnTheBatch) {
+  const auto models = load_torch_lesion_models(VIGIL_MODELS_DIR, false);
+  const auto study = synthetic::generate_study(held_out_config(), 9402, 0);
+  const Volume ct = study_volume(study);
+  std::vector<Vec3> centres;
+  for (const auto& l : study.lesions) centres.push_back(l.center_mm);
+  const Geometry& g = ct.geometry;
+  while (centres.size() < 6) centres.push_back(g.index_to_physical({0.3 * double(g.size[0]) + double(centres.size()), 0.5 * double(g.size[1]), 0.5 * double(g.size[2])}));
+  const auto together = models->classify(ct, centres);
+  for (std::size_t i = 0; i < centres.size(); ++i)
+    EXPECT_NEAR(models->classify(ct, {centres[i]})[0], together[i], 1e-5) << "centre " << i;
+  const auto masks = models->segment(ct, {centres[0], centres[1], centres[2]});
+  EXPECT_EQ(models->segment(ct, {centres[1]})[0].mask, masks[1].mask);
+}
+
 TEST(ShippedModels, ClassifierRanksLesionsAboveOtherCandidatesOnHeldOutStudies) {
   const auto models = load_torch_lesion_models(VIGIL_MODELS_DIR, false);
   EXPECT_EQ(models->classifier().kind, "classifier");
