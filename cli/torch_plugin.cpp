@@ -25,7 +25,7 @@ const TorchPlugin& torch_plugin() {
     // RTLD_NODELETE: the plugin's objects (networks, LibTorch's registry) live until exit.
     void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
     if (!handle)
-      throw Error(ErrorCode::kNotFound, "the LibTorch part of vigil (" + path + ") cannot be loaded: " + ::dlerror());
+      throw Error(ErrorCode::kInternal, "the LibTorch part of vigil (" + path + ") cannot be loaded: " + ::dlerror());
     using Entry = const TorchPlugin* (*)(int);
     const auto entry = reinterpret_cast<Entry>(::dlsym(handle, "vigil_torch_plugin"));
     const TorchPlugin* table = entry ? entry(kTorchPluginAbi) : nullptr;

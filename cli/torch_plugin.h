@@ -27,8 +27,9 @@ inline constexpr int kTorchPluginAbi = 1;
 /// folder of the running binary.
 std::string torch_plugin_path();
 
-/// Loads the plugin once (thread-safe; never unloaded). Throws vigil::Error naming the file and
-/// the loader's reason when it cannot be loaded or comes from another build.
+/// Loads the plugin once (thread-safe; never unloaded). Throws vigil::Error (kInternal: the
+/// installation is broken) naming the file and the loader's reason when it cannot be loaded or
+/// comes from another build.
 const TorchPlugin& torch_plugin();
 
 }  // namespace vigil::cli
