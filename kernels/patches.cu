@@ -22,26 +22,11 @@ __global__ void gather_kernel(const float* __restrict__ volume, Extent3 e, const
   }
 }
 
-__global__ void accumulate_kernel(const float* __restrict__ pred, const float* __restrict__ imp, Index3 o, int wx,
-                                  int wy, int wz, float* __restrict__ sum, float* __restrict__ weight, Extent3 e) {
-  long x, y;
-  if (!thread_ij(std::size_t(wx), std::size_t(wy), x, y)) return;
-  const long i = long(o.i) + x, j = long(o.j) + y;
-  if (i < 0 || j < 0 || i >= long(e.nx) || j >= long(e.ny)) return;
-  for (long z = blockIdx.z; z < wz; z += gridDim.z) {
-    const long k = long(o.k) + z;
-    if (k < 0 || k >= long(e.nz)) continue;
-    const long p = (z * wy + y) * wx + x, v = i + long(e.nx) * (j + long(e.ny) * k);
-    // One window per launch: its voxels map to distinct volume voxels, so no atomics are needed.
-    sum[v] += imp[p] * pred[p];
-    if (weight) weight[v] += imp[p];
-  }
-}
-
 __device__ inline float as_float(float v) { return v; }
 __device__ inline float as_float(__half v) { return __half2float(v); }
 
-// All channels of one window: the importance and the weight are read and written once.
+// All channels of one window: the importance and the weight are read and written once. One window
+// per launch: its voxels map to distinct volume voxels, so no atomics are needed.
 template <typename T>
 __global__ void accumulate_channels_kernel(const T* __restrict__ pred, const float* __restrict__ imp, Index3 o, int wx,
                                            int wy, int wz, int channels, float* __restrict__ sum,
@@ -89,12 +74,7 @@ void gather_patches_cuda(const float* volume, Extent3 e, const Index3* centres, 
 
 void accumulate_window_cuda(const float* pred, const float* imp, Index3 o, std::array<int, 3> w, float* sum,
                             float* weight, Extent3 e, Stream stream) {
-  const std::size_t total = std::size_t(w[0]) * w[1] * w[2];
-  if (total == 0) return;
-  const Launch3 l = launch_3d(std::size_t(w[0]), std::size_t(w[1]), std::size_t(w[2]));
-  accumulate_kernel<<<l.grid, l.block, 0, static_cast<cudaStream_t>(stream)>>>(
-      pred, imp, o, w[0], w[1], w[2], sum, weight, e);
-  VIGIL_CUDA_CHECK(cudaGetLastError());
+  accumulate_window_channels_cuda(pred, false, 1, imp, o, w, sum, weight, e, stream);
 }
 
 }  // namespace vigil::kernels
