@@ -11,8 +11,7 @@ class BackgroundLesionModels final : public LesionModels {
  public:
   BackgroundLesionModels(const std::string& folder, LesionModelsLoader load)
       : classifier_(read_manifest(folder + "/classifier")), segmenter_(read_manifest(folder + "/segmenter")) {
-    if (classifier_.kind != "classifier" || segmenter_.kind != "segmenter")
-      throw Error(ErrorCode::kInvalidArgument, folder + ": classifier/ and segmenter/ must hold a classifier and a segmenter");
+    check_lesion_model_pair(folder, classifier_, segmenter_);
     verified_weights_path(classifier_);  // a wrong hash is refused before anything loads
     verified_weights_path(segmenter_);
     loading_ = std::async(std::launch::async, [this, folder, load = std::move(load)] {

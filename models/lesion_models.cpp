@@ -5,7 +5,6 @@
 #include <limits>
 #include <mutex>
 
-#include "core/error.h"
 #include "kernels/components.h"
 #include "models/detection/patch_sampler.h"
 #include "models/package/model_loader.h"
@@ -93,10 +92,7 @@ class TorchLesionModels final : public LesionModels {
     const torch::Device device = use_cuda && runtime.cuda_available ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
     classifier_ = load_model(folder + "/classifier", device);
     segmenter_ = load_model(folder + "/segmenter", device);
-    if (classifier_.manifest.kind != "classifier" || segmenter_.manifest.kind != "segmenter")
-      throw Error(ErrorCode::kInvalidArgument, folder + ": classifier/ and segmenter/ must hold a classifier and a segmenter");
-    if (segmenter_.manifest.outputs.size() != 2)
-      throw Error(ErrorCode::kInvalidArgument, folder + "/segmenter: must have two outputs (background, lesion)");
+    check_lesion_model_pair(folder, classifier_.manifest, segmenter_.manifest);
     // On a CPU the first batch costs little more than the others.
     if (device.is_cuda()) warm_up(classifier_), warm_up(segmenter_);
   }

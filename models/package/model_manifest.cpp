@@ -162,4 +162,11 @@ std::string verified_weights_path(const ModelManifest& m) {
   return path;
 }
 
+void check_lesion_model_pair(const std::string& folder, const ModelManifest& classifier, const ModelManifest& segmenter) {
+  if (classifier.kind != "classifier" || segmenter.kind != "segmenter")
+    throw Error(ErrorCode::kInvalidArgument, folder + ": classifier/ and segmenter/ must hold a classifier and a segmenter");
+  if (segmenter.outputs.size() != 2)
+    throw Error(ErrorCode::kInvalidArgument, folder + "/segmenter: must have two outputs (background, lesion)");
+}
+
 }  // namespace vigil::models

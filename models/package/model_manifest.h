@@ -55,4 +55,8 @@ std::string sha256_of_file(const std::string& path);
 /// the model, the file and both hashes. Returns the weights file's path.
 std::string verified_weights_path(const ModelManifest& manifest);
 
+/// The lesion models' pair (FOLDER/classifier and FOLDER/segmenter): a classifier and a segmenter
+/// with two outputs (background, lesion), else vigil::Error(kInvalidArgument) naming FOLDER.
+void check_lesion_model_pair(const std::string& folder, const ModelManifest& classifier, const ModelManifest& segmenter);
+
 }  // namespace vigil::models
