@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "models/lesion_models.h"  // torch-free: the interface only
 #ifdef VIGIL_HAVE_TORCH_PLUGIN
 #include "cli/torch_plugin.h"
 #include "models/background_models.h"
@@ -38,11 +39,7 @@ std::shared_ptr<const models::LesionModels> load_lesion_models(const ModelsArgs&
 }
 
 void wait_until_loaded(const models::LesionModels* models) {
-#ifdef VIGIL_HAVE_TORCH_PLUGIN
   if (models) models->wait_until_loaded();
-#else
-  (void)models;
-#endif
 }
 
 }  // namespace vigil::cli

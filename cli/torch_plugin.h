@@ -20,7 +20,7 @@ struct TorchPlugin {
   int (*run_train)(TrainArgs args);
 };
 
-/// Raised when the binary and the plugin come from different builds of this file.
+/// Raised whenever TorchPlugin changes: the entry point refuses a binary that asks for another.
 inline constexpr int kTorchPluginAbi = 1;
 
 /// The plugin's file: $VIGIL_TORCH_PLUGIN when set, else ../lib/vigil/libvigil_torch.so from the

@@ -204,12 +204,10 @@ TEST(ShippedModels, ClassifierRanksLesionsAboveOtherCandidatesOnHeldOutStudies) 
 TEST(ShippedModels, FlipAveragingGivesTheSameScoreToAMirroredCt) {
   // The shipped models twice, their classifier with and without the averaging.
   const TempFolder with, without;
-  for (const TempFolder* f : {&with, &without}) {
-    test::copy_tree(VIGIL_MODELS_DIR, f->path);
-    nlohmann::json m = nlohmann::json::parse(std::ifstream(f->path + "/classifier/manifest.json"));
-    m["test_time_augmentation"] = f == &with ? "in-plane-flips" : "none";
-    std::ofstream(f->path + "/classifier/manifest.json") << m.dump(2);
-  }
+  for (const TempFolder* f : {&with, &without})
+    copy_models_changing(f->path, "classifier", [&](nlohmann::json& m) {
+      m["test_time_augmentation"] = f == &with ? "in-plane-flips" : "none";
+    });
   const auto plain_models = load_torch_lesion_models(without, false), averaged_models = load_torch_lesion_models(with, false);
   const LesionModels &plain = *plain_models, &averaged = *averaged_models;
   for (const std::uint64_t seed : {9301u, 9302u}) {
