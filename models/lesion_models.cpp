@@ -127,6 +127,7 @@ std::vector<double> TorchLesionModels::classify(const Volume& ct, const std::vec
                                 .to(torch::kCPU, torch::kDouble).reshape({-1}).contiguous();
     out.insert(out.end(), p.data_ptr<double>(), p.data_ptr<double>() + p.numel());
   }
+  release_network_buffers();
   return out;
 }
 
@@ -152,6 +153,7 @@ std::vector<LesionMask> TorchLesionModels::segment(const Volume& ct, const std::
       out.push_back(std::move(mask));
     }
   }
+  release_network_buffers();
   return out;
 }
 

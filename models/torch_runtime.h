@@ -24,6 +24,12 @@ struct TorchRuntime {
 /// the networks on the CPU and says why in `cuda_note`.
 TorchRuntime configure_torch(unsigned threads = 0, bool want_cuda = true);
 
+/// Hands the heap pages that freed network buffers still hold back to the kernel (glibc's
+/// malloc_trim). configure_torch keeps freed activations in the heap so that the next batch reuses
+/// them; a caller calls this after its last batch of a study, so that a long-running node holds
+/// the memory of one study's inference at most, whatever fragmentation the heap saw.
+void release_network_buffers();
+
 /// Loads libtorch_cuda from the folder the loaded libtorch_cpu came from (no device check: the
 /// library loads without a GPU, it just finds none). Its initialisers register LibTorch's CUDA
 /// kernels and hooks. Returns "" on success, else why not. configure_torch calls it when the

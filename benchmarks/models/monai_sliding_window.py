@@ -2,11 +2,15 @@
 random input volume, and times MONAI's sliding_window_inference running that same TorchScript file
 (Gaussian blending, the same overlap, window and batch). Prints one JSON line.
 
+With --interleave it times one call per "run" line read from stdin (answering {"ms": ...}) until
+"done": the caller alternates these with its own runs, so both sides see the same machine load.
+
 usage: monai_sliding_window.py --out DIR --size D H W --window N --channels C --batch B
-                               --device cpu|cuda --reps R
+                               --device cpu|cuda --reps R [--interleave]
 """
 import argparse
 import json
+import sys
 import time
 
 import monai
@@ -35,6 +39,7 @@ def main():
     p.add_argument("--device", default="cpu")
     p.add_argument("--reps", type=int, default=3)
     p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--interleave", action="store_true")
     a = p.parse_args()
     if a.threads:
         torch.set_num_threads(a.threads)
@@ -55,12 +60,25 @@ def main():
             torch.cuda.synchronize()
         return out
 
+    def timed():
+        t0 = time.perf_counter()
+        result = run()
+        return result, (time.perf_counter() - t0) * 1000
+
     out = run()  # warm-up
     times = []
-    for _ in range(a.reps):
-        t0 = time.perf_counter()
-        out = run()
-        times.append((time.perf_counter() - t0) * 1000)
+    if a.interleave:
+        print(json.dumps({"ready": True}), flush=True)
+        for line in sys.stdin:
+            if line.strip() != "run":
+                break
+            out, ms = timed()
+            times.append(ms)
+            print(json.dumps({"ms": ms}), flush=True)
+    else:
+        for _ in range(a.reps):
+            out, ms = timed()
+            times.append(ms)
     out[0].float().cpu().numpy().tofile(f"{a.out}/monai_output.f32")
     times.sort()
     print(json.dumps({"monai_ms": times[len(times) // 2], "monai_version": monai.__version__,

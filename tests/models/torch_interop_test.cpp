@@ -1,6 +1,7 @@
 // LibTorch from the venv: runtime settings, and tensors' storage passed straight into Vigil's
 // kernels (no copies), on the CPU and, with a device, on CUDA with torch's own stream.
 #include <gtest/gtest.h>
+#include <malloc.h>
 #include <torch/torch.h>
 
 #ifdef VIGIL_HAVE_CUDA
@@ -20,6 +21,23 @@ TEST(TorchRuntime, SetsThreadsAndAgreesWithVigilOnCuda) {
   EXPECT_EQ(r.version.rfind("2.", 0), 0u) << r.version;
   // Vigil's kernels and LibTorch see the same devices (they share one CUDA runtime).
   EXPECT_EQ(r.cuda_devices, kernels::cuda_device_count());
+}
+
+// A network's activations (megabytes each, freed and requested again every batch) come from the
+// heap, not from a mapping of their own: glibc's defaults mapped each one afresh, and every batch
+// paid for the kernel zeroing it again (a third of a CPU sliding-window pass).
+TEST(TorchRuntime, ActivationSizedBuffersComeFromTheHeap) {
+#ifdef __GLIBC__
+  configure_torch(2);
+  const std::int64_t floats = std::int64_t(24) << 18;  // 24 MiB; a 16-channel 48^3 window batch of 4 is 28
+  for (int batch = 0; batch < 3; ++batch) {
+    const auto mapped_before = ::mallinfo2().hblkhd;
+    const auto activation = torch::empty({floats}, torch::kFloat32).fill_(1.0f);
+    EXPECT_LT(::mallinfo2().hblkhd - mapped_before, std::size_t(floats) * 4) << "batch " << batch;
+  }
+#else
+  GTEST_SKIP() << "the allocator tuning is glibc's";
+#endif
 }
 
 torch::Tensor expected_window(const torch::Tensor& stored, const kernels::IntensityTransform& t) {
