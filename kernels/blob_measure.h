@@ -49,6 +49,12 @@ VIGIL_HOST_DEVICE inline float blob_measure(const At& at, float ix, float iy, fl
   const float hxy = (at(1, 1, 0) - at(1, -1, 0) - at(-1, 1, 0) + at(-1, -1, 0)) * 0.25f * ix * iy;
   const float hxz = (at(1, 0, 1) - at(1, 0, -1) - at(-1, 0, 1) + at(-1, 0, -1)) * 0.25f * ix * iz;
   const float hyz = (at(0, 1, 1) - at(0, 1, -1) - at(0, -1, 1) + at(0, -1, -1)) * 0.25f * iy * iz;
+  // Sylvester's criterion: negative definite needs hxx * hyy > hxy^2 and det < 0. Voxels along
+  // vessels (one eigenvalue near 0) mostly fail it and leave before the trigonometric solve.
+  const float minor = hxx * hyy - hxy * hxy;
+  if (minor <= 0.0f) return 0.0f;
+  const float det = hxx * (hyy * hzz - hyz * hyz) - hxy * (hxy * hzz - hyz * hxz) + hxz * (hxy * hyz - hyy * hxz);
+  if (det >= 0.0f) return 0.0f;
   float l[3];
   symmetric_eigenvalues(hxx, hxy, hxz, hyy, hyz, hzz, l);
   if (l[2] >= 0.0f) return 0.0f;  // not every direction curves down: not a bright blob

@@ -54,10 +54,19 @@ Geometry binned(const Geometry& g, std::size_t f) {
 // A binned mask back on the fine grid `g`: each voxel takes its bin's value.
 std::vector<std::uint8_t> unbinned(const std::vector<std::uint8_t>& coarse, const Geometry& c, const Geometry& g, std::size_t f) {
   std::vector<std::uint8_t> out(g.voxel_count());
+  // Row by row: each coarse value fills f voxels, and the f rows of a bin row are copies of its first
+  // (a division per voxel took 4% of a whole classical run).
+  const std::size_t nx = g.size[0];
   parallel_for(g.size[2], [&](std::size_t k) {
-    for (std::size_t j = 0; j < g.size[1]; ++j)
-      for (std::size_t i = 0; i < g.size[0]; ++i)
-        out[i + g.size[0] * (j + g.size[1] * k)] = coarse[i / f + c.size[0] * (j / f + c.size[1] * k)];
+    for (std::size_t j = 0; j < g.size[1]; ++j) {
+      std::uint8_t* row = out.data() + nx * (j + g.size[1] * k);
+      if (j % f) {
+        std::copy_n(row - nx, nx, row);
+        continue;
+      }
+      const std::uint8_t* bins = coarse.data() + c.size[0] * (j / f + c.size[1] * k);
+      for (std::size_t b = 0; b < c.size[0]; ++b) std::fill_n(row + b * f, std::min(f, nx - b * f), bins[b]);
+    }
   });
   return out;
 }
@@ -115,12 +124,13 @@ std::vector<std::uint8_t> lung_mask(const Volume& ct, const LungMaskOptions& o) 
     parallel_for(g.size[2], [&](std::size_t k) {
       std::vector<double> sum(coarse.size[0] * coarse.size[1], 0.0);
       std::vector<int> n(sum.size(), 0);
-      for (std::size_t j = 0; j < g.size[1]; ++j)
-        for (std::size_t i = 0; i < g.size[0]; ++i) {
-          const std::size_t b = i / f + coarse.size[0] * (j / f);
-          sum[b] += ct.voxels[i + g.size[0] * (j + g.size[1] * k)];
-          ++n[b];
-        }
+      for (std::size_t j = 0; j < g.size[1]; ++j) {
+        const float* row = ct.voxels.data() + g.size[0] * (j + g.size[1] * k);
+        double* bin_sum = sum.data() + coarse.size[0] * (j / f);
+        int* bin_n = n.data() + coarse.size[0] * (j / f);
+        for (std::size_t b = 0, i = 0; b < coarse.size[0]; ++b)  // the bin's voxels of this row, in order
+          for (const std::size_t end = std::min(g.size[0], i + f); i < end; ++i) bin_sum[b] += row[i], ++bin_n[b];
+      }
       for (std::size_t b = 0; b < sum.size(); ++b) air[b + sum.size() * k] = sum[b] < double(o.air_threshold_hu) * n[b];
     });
     std::vector<std::uint8_t> lung = lung_from_air(air, coarse, o);
