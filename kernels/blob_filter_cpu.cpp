@@ -38,8 +38,9 @@ void log_blob_response_cpu(const float* in, float* response, std::uint8_t* scale
       const long k = long(kk);
       for (long j = 0; j < ny; ++j)
         for (long i = 0; i < nx; ++i) {
-          const float r = blob_measure_at(blurred.data(), e, i, j, k, ix, iy, iz, sigma * sigma, dot);
           const std::size_t v = std::size_t(i + nx * (j + ny * k));
+          const float r = blob_measure_at(blurred.data(), e, i, j, k, ix, iy, iz, sigma * sigma, dot,
+                                          s == 0 ? 0.0f : std::max(0.0f, response[v]));
           if (s == 0 || r > response[v]) {
             response[v] = r;
             if (scale_index) scale_index[v] = static_cast<std::uint8_t>(s);

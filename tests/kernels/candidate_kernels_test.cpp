@@ -113,6 +113,50 @@ TEST(BlobFilterCpu, PeaksAtTheBallCentreAtTheMatchingScaleForAnySize) {
   EXPECT_LT(*mx / *mn, 1.35f);
 }
 
+// Across scales a voxel skips the eigen-solve when its trace bound cannot beat the maximum so far:
+// the result must be exactly the maximum of each scale run alone, with the same winning scale.
+TEST(BlobFilterCpu, MultiScaleDotEqualsTheMaximumOfSingleScaleRuns) {
+  const Extent3 e{37, 31, 29};
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> unit(0, 1);
+  std::vector<float> v(e.count());
+  for (auto& x : v) x = float(-850 + 40 * (unit(rng) - 0.5));  // lung-like noise
+  for (int n = 0; n < 12; ++n) {  // balls and short tubes of several sizes and contrasts
+    const double c[3] = {unit(rng) * e.nx, unit(rng) * e.ny, unit(rng) * e.nz}, r = 1 + 5 * unit(rng);
+    const float hu = float(-700 + 700 * unit(rng));
+    const bool tube = n % 3 == 0;
+    for (std::size_t k = 0; k < e.nz; ++k)
+      for (std::size_t j = 0; j < e.ny; ++j)
+        for (std::size_t i = 0; i < e.nx; ++i) {
+          const double dx = i - c[0], dy = j - c[1], dz = tube ? 0.0 : k - c[2];
+          if (dx * dx + dy * dy + dz * dz <= r * r) v[i + e.nx * (j + e.ny * k)] = hu;
+        }
+  }
+  BlobScales scales;
+  scales.sigma_mm = blob_sigmas_for_radii(1.5f, 9, 6);
+  scales.spacing_mm = {0.8f, 0.8f, 1.25f};
+  scales.measure = BlobMeasure::kHessianDot;
+  std::vector<float> response(e.count());
+  std::vector<std::uint8_t> scale(e.count());
+  log_blob_response_cpu(v.data(), response.data(), scale.data(), e, scales);
+  std::vector<float> best(e.count()), one(e.count());
+  std::vector<std::uint8_t> best_scale(e.count(), 0);
+  for (std::size_t s = 0; s < scales.sigma_mm.size(); ++s) {
+    BlobScales single = scales;
+    single.sigma_mm = {scales.sigma_mm[s]};
+    log_blob_response_cpu(v.data(), one.data(), nullptr, e, single);
+    for (std::size_t i = 0; i < e.count(); ++i)
+      if (s == 0 || one[i] > best[i]) best[i] = one[i], best_scale[i] = std::uint8_t(s);
+  }
+  std::size_t positive = 0;
+  for (std::size_t i = 0; i < e.count(); ++i) {
+    ASSERT_EQ(response[i], best[i]) << "voxel " << i;
+    ASSERT_EQ(scale[i], best_scale[i]) << "voxel " << i;
+    positive += response[i] > 0;
+  }
+  EXPECT_GT(positive, 100u);  // blobs were there to find
+}
+
 TEST(BlobFilterCpu, DarkBallsAndFlatImagesGiveNoPositiveResponse) {
   const Extent3 e{25, 25, 25};
   BlobScales scales;
