@@ -1,6 +1,8 @@
 #include "pipeline/distance_map.h"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <limits>
 
 #include "core/parallel.h"
@@ -9,6 +11,8 @@ namespace vigil::pipeline {
 namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
+// Above this many voxels of reach along an axis the full transform is cheaper than the capped one.
+constexpr long kMaxCappedReach = 24;
 
 // One line: d[p] = min over q of w (p - q)² + f[q], from the lower envelope of the parabolas rooted
 // at the finite f[q] (in double: the envelope's crossings need it; the map itself is float, as
@@ -80,6 +84,61 @@ void transform_axis(std::vector<float>& data, const Geometry& g, int axis) {
   });
 }
 
+// Squared distances capped at a radius of `reach[a]` voxels per axis: what the transform gives
+// where that is at most the radius, +infinity or a larger value elsewhere. Along x the distance to
+// the nearest mask voxel of the row, by a sweep each way; along y and z the minimum over the
+// reach's rows of (row + w d^2), whole rows at a time (contiguous, vectorised). The sums are the
+// transform's own (w * d * d + f, in double, stored as float after each axis), so every value up
+// to the radius is the same float.
+std::vector<float> capped_squared_distance_mm2(const std::vector<std::uint8_t>& mask, const Geometry& g,
+                                               const std::array<long, 3>& reach) {
+  const std::size_t nx = g.size[0], ny = g.size[1], nz = g.size[2];
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<float> d(mask.size());
+  const double wx = g.spacing_mm[0] * g.spacing_mm[0];
+  parallel_for(nz, [&](std::size_t k) {
+    std::vector<long> gap(nx);
+    for (std::size_t j = 0; j < ny; ++j) {
+      const std::uint8_t* m = mask.data() + nx * (j + ny * k);
+      float* out = d.data() + nx * (j + ny * k);
+      long last = -1;  // distance to the nearest mask voxel on the left, then on either side
+      for (std::size_t i = 0; i < nx; ++i) {
+        if (m[i]) last = long(i);
+        gap[i] = last < 0 ? -1 : long(i) - last;
+      }
+      last = -1;
+      for (std::size_t i = nx; i-- > 0;) {
+        if (m[i]) last = long(i);
+        if (last >= 0 && (gap[i] < 0 || last - long(i) < gap[i])) gap[i] = last - long(i);
+        const long dp = gap[i];
+        out[i] = dp < 0 || dp > reach[0] ? inf : float(wx * double(dp) * double(dp));
+      }
+    }
+  });
+  // y within each slice, then z across slices: rows of `src` at offsets -r..r along the axis.
+  const auto pass = [&](int axis) {
+    const double w = g.spacing_mm[axis] * g.spacing_mm[axis];
+    const long r = reach[axis], n = long(g.size[axis]);
+    const std::vector<float> src = d;
+    parallel_for(axis == 1 ? nz : ny, [&](std::size_t t) {
+      std::vector<double> acc(nx);
+      for (long p = 0; p < n; ++p) {
+        std::fill(acc.begin(), acc.end(), std::numeric_limits<double>::infinity());
+        for (long q = std::max(0L, p - r); q <= std::min(n - 1, p + r); ++q) {
+          const double add = w * double(p - q) * double(p - q);
+          const float* row = src.data() + nx * (axis == 1 ? std::size_t(q) + ny * t : t + ny * std::size_t(q));
+          for (std::size_t i = 0; i < nx; ++i) acc[i] = std::min(acc[i], add + double(row[i]));
+        }
+        float* out = d.data() + nx * (axis == 1 ? std::size_t(p) + ny * t : t + ny * std::size_t(p));
+        for (std::size_t i = 0; i < nx; ++i) out[i] = float(acc[i]);
+      }
+    });
+  };
+  pass(1);
+  pass(2);
+  return d;
+}
+
 }  // namespace
 
 std::vector<float> squared_distance_mm2(const std::vector<std::uint8_t>& mask, const Geometry& g) {
@@ -91,7 +150,15 @@ std::vector<float> squared_distance_mm2(const std::vector<std::uint8_t>& mask, c
 }
 
 std::vector<std::uint8_t> within_mm(const std::vector<std::uint8_t>& mask, const Geometry& g, double mm) {
-  const std::vector<float> d = squared_distance_mm2(mask, g);
+  // A few voxels of reach (the lung mask's 4 mm closing, the search region's margin): distances
+  // capped at the radius, in a fraction of the full transform's time.
+  std::array<long, 3> reach{};
+  bool capped = mm >= 0;
+  for (int a = 0; a < 3; ++a) {
+    reach[a] = g.spacing_mm[a] > 0 ? long(std::floor(mm / g.spacing_mm[a])) : kMaxCappedReach + 1;
+    capped = capped && reach[a] <= kMaxCappedReach;
+  }
+  const std::vector<float> d = capped ? capped_squared_distance_mm2(mask, g, reach) : squared_distance_mm2(mask, g);
   const float limit = static_cast<float>(mm * mm);
   std::vector<std::uint8_t> out(mask.size());
   for (std::size_t v = 0; v < out.size(); ++v) out[v] = mask[v] != 0 || d[v] <= limit;

@@ -95,6 +95,30 @@ TEST(DistanceMap, EmptyMasksAreInfinitelyFarAndOneVoxelGivesTheBallExactly) {
       }
 }
 
+// within_mm caps its distances at the radius (a few voxels: the lung closing, the search margin);
+// the voxels it selects must be exactly those the full transform puts within the radius, also for
+// radii that land on voxel distances and for a reach beyond the cap (the full transform then).
+TEST(DistanceMap, WithinMmSelectsExactlyWhatTheFullTransformPutsWithinTheRadius) {
+  for (unsigned seed : {1u, 2u, 3u}) {
+    Geometry g;
+    g.size = {41u + seed * 5, 29u + seed * 3, 19u + seed};
+    g.spacing_mm = {0.5 * seed, 1.0, 2.5 / seed};
+    const auto mask = random_mask(g, seed, 4, 0.01);
+    const auto d = squared_distance_mm2(mask, g);
+    for (double mm : {0.3, 1.0, 2.0, 2.5, 4.0, 7.3, 12.0, 30.0}) {
+      const auto within = within_mm(mask, g, mm);
+      std::size_t grown = 0;
+      for (std::size_t v = 0; v < mask.size(); ++v) {
+        ASSERT_EQ(within[v], mask[v] != 0 || d[v] <= float(mm * mm)) << "seed " << seed << " radius " << mm << " voxel " << v;
+        grown += within[v] && !mask[v];
+      }
+      if (mm >= 1.0) {
+        EXPECT_GT(grown, 0u) << "seed " << seed << " radius " << mm;
+      }
+    }
+  }
+}
+
 TEST(SliceFill, MatchesItkBinaryFillholeSliceBySlice) {
   for (unsigned seed : {4u, 5u, 6u}) {
     Geometry g;
