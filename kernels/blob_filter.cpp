@@ -16,10 +16,11 @@ void log_blob_response_cuda(const float*, float*, std::uint8_t*, float*, Extent3
 #endif
 
 void log_blob_response(const float* in, float* response, std::uint8_t* scale_index, Extent3 e,
-                       const BlobScales& scales, Backend backend) {
+                       const BlobScales& scales, Backend backend, const std::uint8_t* needed) {
   if (scales.sigma_mm.empty() || scales.sigma_mm.size() > 255)
     throw Error(ErrorCode::kInvalidArgument, "blob filter: need 1..255 scales");
-  if (backend == Backend::kCpu || e.count() == 0) return log_blob_response_cpu(in, response, scale_index, e, scales);
+  if (backend == Backend::kCpu || e.count() == 0)
+    return log_blob_response_cpu(in, response, scale_index, e, scales, needed);
 #ifdef VIGIL_HAVE_CUDA
   with_cpu_fallback(
       "blob response",
@@ -32,7 +33,7 @@ void log_blob_response(const float* in, float* response, std::uint8_t* scale_ind
         d_response.download(response);
         if (scale_index) d_scale.download(scale_index);
       },
-      [&] { log_blob_response_cpu(in, response, scale_index, e, scales); });
+      [&] { log_blob_response_cpu(in, response, scale_index, e, scales, needed); });
 #else
   throw Error(ErrorCode::kInvalidArgument, "log_blob_response: CUDA backend requested in a build without CUDA");
 #endif

@@ -26,16 +26,20 @@ struct BlobScales {
 /// Sigmas (mm) for balls of radius r_min..r_max mm: r / sqrt(3), `count` values spaced geometrically.
 std::vector<float> blob_sigmas_for_radii(float r_min_mm, float r_max_mm, int count);
 
-/// CPU reference. `scale_index` (may be nullptr) receives the index of the winning scale.
+/// CPU reference. `scale_index` (may be nullptr) receives the index of the winning scale. `needed`
+/// (may be nullptr): where it is 0 the measure is skipped and response and scale are 0 (a caller
+/// that reads only some voxels, such as the candidate search's peaks, saves the rest).
 void log_blob_response_cpu(const float* in, float* response, std::uint8_t* scale_index, Extent3 extent,
-                           const BlobScales& scales);
+                           const BlobScales& scales, const std::uint8_t* needed = nullptr);
 
 /// CUDA on device pointers; `scratch` holds 2 * extent.count() floats. Asynchronous on `stream`.
 void log_blob_response_cuda(const float* in, float* response, std::uint8_t* scale_index, float* scratch,
                             Extent3 extent, const BlobScales& scales, Stream stream);
 
-/// Host arrays on the chosen backend.
+/// Host arrays on the chosen backend. `needed` as for the CPU reference; CUDA computes every voxel
+/// (the same values where `needed` is set).
 void log_blob_response(const float* in, float* response, std::uint8_t* scale_index, Extent3 extent,
-                       const BlobScales& scales, Backend backend = default_backend());
+                       const BlobScales& scales, Backend backend = default_backend(),
+                       const std::uint8_t* needed = nullptr);
 
 }  // namespace vigil::kernels

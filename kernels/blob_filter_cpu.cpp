@@ -22,7 +22,7 @@ std::vector<float> blob_sigmas_for_radii(float r_min_mm, float r_max_mm, int cou
 }
 
 void log_blob_response_cpu(const float* in, float* response, std::uint8_t* scale_index, Extent3 e,
-                           const BlobScales& scales) {
+                           const BlobScales& scales, const std::uint8_t* needed) {
   if (scales.sigma_mm.empty() || scales.sigma_mm.size() > 255)
     throw Error(ErrorCode::kInvalidArgument, "blob filter: need 1..255 scales");
   if (e.count() == 0) return;
@@ -39,6 +39,13 @@ void log_blob_response_cpu(const float* in, float* response, std::uint8_t* scale
       for (long j = 0; j < ny; ++j)
         for (long i = 0; i < nx; ++i) {
           const std::size_t v = std::size_t(i + nx * (j + ny * k));
+          if (needed && !needed[v]) {
+            if (s == 0) {
+              response[v] = 0.0f;
+              if (scale_index) scale_index[v] = 0;
+            }
+            continue;
+          }
           const float r = blob_measure_at(blurred.data(), e, i, j, k, ix, iy, iz, sigma * sigma, dot,
                                           s == 0 ? 0.0f : std::max(0.0f, response[v]));
           if (s == 0 || r > response[v]) {

@@ -62,6 +62,33 @@ Box search_box(const std::vector<std::uint8_t>& region, const Geometry& g, const
   return b;
 }
 
+// Marks the voxels whose response the peak search reads besides the region's (value 1): those
+// within `r` of it along each axis (find_peaks compares a region voxel with the cube of radius r
+// around it) get a bit of their own per axis, in place: no second box-sized mask at the stage's
+// memory peak. Each pass grows from the earlier marks only, so marks do not cascade along a line.
+void mark_read_by_peak_search(std::vector<std::uint8_t>& search, kernels::Extent3 e, int r) {
+  const long n[3] = {long(e.nx), long(e.ny), long(e.nz)};
+  for (int axis = 0; axis < 3; ++axis) {
+    const std::uint8_t seeds = std::uint8_t((2u << axis) - 1), mark = std::uint8_t(2u << axis);
+    const long stride = axis == 0 ? 1 : axis == 1 ? n[0] : n[0] * n[1];
+    // One task per slice for x and y, per row of slices for z: each line is owned by one task.
+    parallel_for(std::size_t(axis == 2 ? n[1] : n[2]), [&](std::size_t t) {
+      const long lines_a = axis == 2 ? n[0] : (axis == 0 ? n[1] : n[0]);
+      for (long l = 0; l < lines_a; ++l) {
+        const long first = axis == 0 ? n[0] * (l + n[1] * long(t)) : axis == 1 ? l + n[0] * n[1] * long(t)
+                                                                                : l + n[0] * long(t);
+        for (long at = 0; at < n[axis]; ++at) {
+          if (!(search[std::size_t(first + at * stride)] & seeds)) continue;
+          for (long d = std::max(-long(r), -at); d <= std::min(long(r), n[axis] - 1 - at); ++d) {
+            std::uint8_t& v = search[std::size_t(first + (at + d) * stride)];
+            if (!v) v = mark;
+          }
+        }
+      }
+    });
+  }
+}
+
 }  // namespace
 
 std::vector<Candidate> find_candidates(const Volume& ct, std::vector<std::uint8_t> region,
@@ -89,7 +116,8 @@ std::vector<Candidate> find_candidates(const Volume& ct, std::vector<std::uint8_
       const std::size_t from = box.lo[0] + g.size[0] * (box.lo[1] + j + g.size[1] * (box.lo[2] + k));
       const std::size_t to = e.nx * (j + e.ny * k);
       std::copy_n(ct.voxels.data() + from, e.nx, clipped.data() + to);
-      std::copy_n(region.data() + from, e.nx, search.data() + to);
+      std::transform(region.data() + from, region.data() + from + e.nx, search.data() + to,
+                     [](std::uint8_t v) { return std::uint8_t(v != 0); });  // 1: the marks below use the other bits
     }
   });
   std::vector<std::uint8_t>().swap(region);  // released, not just emptied: `= {}` would keep the capacity
@@ -101,7 +129,15 @@ std::vector<Candidate> find_candidates(const Volume& ct, std::vector<std::uint8_
   kernels::normalize(clipped.data(), clipped.data(), e.count(), clip, backend);
   std::vector<float> response(e.count());
   std::vector<std::uint8_t> scale(e.count());
-  kernels::log_blob_response(clipped.data(), response.data(), scale.data(), e, scales, backend);
+  // On the CPU only the voxels the peak search reads are measured (the box also holds the filters'
+  // reach outside the region); the same peaks.
+  if (o.measure_only_what_peaks_read) mark_read_by_peak_search(search, e, std::max(1, o.nms_radius_vox));
+  kernels::log_blob_response(clipped.data(), response.data(), scale.data(), e, scales, backend,
+                             o.measure_only_what_peaks_read ? search.data() : nullptr);
+  parallel_for(e.nz, [&](std::size_t k) {  // back to the region alone: only it holds peaks
+    std::uint8_t* slice = search.data() + e.nx * e.ny * k;
+    for (std::size_t v = 0; v < e.nx * e.ny; ++v) slice[v] &= 1;
+  });
   std::vector<float>().swap(clipped);
   const auto peaks = kernels::find_peaks(response.data(), scale.data(), search.data(), e,
                                          {o.min_response, o.nms_radius_vox, o.max_candidates}, backend);

@@ -27,6 +27,9 @@ struct CandidateOptions {
   /// Filter only the region's bounding box plus the filters' reach: the same candidates as the
   /// whole volume, in less memory and time. false (whole volume) exists for the test that shows it.
   bool crop_to_region = true;
+  /// On the CPU measure only the voxels the peak search reads (the region and its NMS reach, not
+  /// the rest of the box): the same candidates. false exists for the test that shows it.
+  bool measure_only_what_peaks_read = true;
 };
 
 struct Candidate {

@@ -157,6 +157,31 @@ TEST(BlobFilterCpu, MultiScaleDotEqualsTheMaximumOfSingleScaleRuns) {
   EXPECT_GT(positive, 100u);  // blobs were there to find
 }
 
+// With a `needed` mask the CPU measures only those voxels: the same values there, 0 elsewhere.
+TEST(BlobFilterCpu, OnlyTheNeededVoxelsAreMeasuredAndTheyAreUnchanged) {
+  const Extent3 e{29, 23, 19};
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<float> hu(-900, -300);
+  std::vector<float> v(e.count());
+  for (auto& x : v) x = hu(rng);
+  std::vector<std::uint8_t> needed(e.count());
+  for (auto& n : needed) n = rng() % 3 == 0;
+  BlobScales scales;
+  scales.sigma_mm = blob_sigmas_for_radii(1.5f, 6, 4);
+  scales.measure = BlobMeasure::kHessianDot;
+  std::vector<float> all(e.count()), some(e.count(), 123.0f);
+  std::vector<std::uint8_t> all_scale(e.count()), some_scale(e.count(), 7);
+  log_blob_response_cpu(v.data(), all.data(), all_scale.data(), e, scales);
+  log_blob_response_cpu(v.data(), some.data(), some_scale.data(), e, scales, needed.data());
+  std::size_t differing = 0;
+  for (std::size_t i = 0; i < e.count(); ++i) {
+    ASSERT_EQ(some[i], needed[i] ? all[i] : 0.0f) << i;
+    ASSERT_EQ(some_scale[i], needed[i] ? all_scale[i] : 0) << i;
+    differing += !needed[i] && all[i] != 0.0f;
+  }
+  EXPECT_GT(differing, 0u);  // the skipped voxels did have a response to skip
+}
+
 TEST(BlobFilterCpu, DarkBallsAndFlatImagesGiveNoPositiveResponse) {
   const Extent3 e{25, 25, 25};
   BlobScales scales;

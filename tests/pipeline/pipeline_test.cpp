@@ -244,14 +244,19 @@ TEST(BodyMask, HoldsTheLungsAndLeavesOutAirAndTheTable) {
 
 // Filtering only the search region's box (what Vigil does, for memory) finds exactly the
 // candidates that filtering the whole volume finds: same centres, responses and scales.
-TEST(Candidates, CroppingToTheSearchRegionChangesNoCandidate) {
+// The search filters the region's box only and measures only the voxels its peak test reads: the
+// same candidates as every voxel of the whole volume, for any NMS reach.
+TEST(Candidates, CroppingAndMeasuringOnlyWhatPeaksReadChangeNoCandidate) {
   for (std::uint64_t seed : {21u, 22u, 23u}) {
     const auto s = synthetic::generate_study(test_config(), seed, 0);
     const Volume ct = volume_of(s);
     const auto lungs = lung_mask(ct);
-    CandidateOptions whole;
+    CandidateOptions fast;
+    fast.nms_radius_vox = seed == 23 ? 3 : 2;
+    CandidateOptions whole = fast;
     whole.crop_to_region = false;
-    const auto cropped = detect_candidates(ct, lungs, {}, kernels::Backend::kCpu);
+    whole.measure_only_what_peaks_read = false;
+    const auto cropped = detect_candidates(ct, lungs, fast, kernels::Backend::kCpu);
     const auto full = detect_candidates(ct, lungs, whole, kernels::Backend::kCpu);
     ASSERT_EQ(cropped.size(), full.size()) << "seed " << seed;
     ASSERT_GT(full.size(), 10u);
@@ -268,13 +273,30 @@ TEST(Candidates, CroppingToTheSearchRegionChangesNoCandidate) {
   for (std::size_t v = 0; v < edge.size(); ++v) edge[v] = v % ct.geometry.size[0] < 40;
   CandidateOptions whole;
   whole.crop_to_region = false;
+  whole.measure_only_what_peaks_read = false;
   whole.search_margin_mm = 0;
   CandidateOptions crop = whole;
   crop.crop_to_region = true;
+  crop.measure_only_what_peaks_read = true;
   const auto a = detect_candidates(ct, edge, crop, kernels::Backend::kCpu);
   const auto b = detect_candidates(ct, edge, whole, kernels::Backend::kCpu);
   ASSERT_EQ(a.size(), b.size());
   for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].response, b[i].response);
+  // A region full of edges inside the lungs (a checkerboard of 3-voxel squares): region voxels whose
+  // stronger neighbours lie just outside it must still lose to them.
+  std::vector<std::uint8_t> checkers = lung_mask(ct);
+  for (std::size_t v = 0; v < checkers.size(); ++v) {
+    const std::size_t i = v % ct.geometry.size[0], j = (v / ct.geometry.size[0]) % ct.geometry.size[1];
+    checkers[v] = checkers[v] && (i / 3 + j / 3) % 2 == 0;
+  }
+  for (int radius : {1, 2, 3}) {
+    crop.nms_radius_vox = whole.nms_radius_vox = radius;
+    const auto c = detect_candidates(ct, checkers, crop, kernels::Backend::kCpu);
+    const auto d = detect_candidates(ct, checkers, whole, kernels::Backend::kCpu);
+    ASSERT_EQ(c.size(), d.size()) << "radius " << radius;
+    ASSERT_GT(d.size(), 10u);
+    for (std::size_t i = 0; i < c.size(); ++i) EXPECT_EQ(c[i].response, d[i].response) << "radius " << radius << " candidate " << i;
+  }
   // Nothing to search: no candidates, no work.
   EXPECT_TRUE(detect_candidates(ct, std::vector<std::uint8_t>(ct.voxels.size(), 0), crop, kernels::Backend::kCpu).empty());
 }
