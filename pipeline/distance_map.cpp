@@ -115,21 +115,25 @@ std::vector<float> capped_squared_distance_mm2(const std::vector<std::uint8_t>& 
       }
     }
   });
-  // y within each slice, then z across slices: rows of `src` at offsets -r..r along the axis.
+  // y within each slice, then z across slices: rows at offsets -r..r along the axis. Each task
+  // copies its line of rows (a slice for y, a column of rows down z) first, so the pass writes in
+  // place with no second volume.
   const auto pass = [&](int axis) {
     const double w = g.spacing_mm[axis] * g.spacing_mm[axis];
     const long r = reach[axis], n = long(g.size[axis]);
-    const std::vector<float> src = d;
     parallel_for(axis == 1 ? nz : ny, [&](std::size_t t) {
+      const auto row_at = [&](long p) { return nx * (axis == 1 ? std::size_t(p) + ny * t : t + ny * std::size_t(p)); };
+      std::vector<float> line(std::size_t(n) * nx);
+      for (long p = 0; p < n; ++p) std::copy_n(d.data() + row_at(p), nx, line.data() + std::size_t(p) * nx);
       std::vector<double> acc(nx);
       for (long p = 0; p < n; ++p) {
         std::fill(acc.begin(), acc.end(), std::numeric_limits<double>::infinity());
         for (long q = std::max(0L, p - r); q <= std::min(n - 1, p + r); ++q) {
           const double add = w * double(p - q) * double(p - q);
-          const float* row = src.data() + nx * (axis == 1 ? std::size_t(q) + ny * t : t + ny * std::size_t(q));
+          const float* row = line.data() + std::size_t(q) * nx;
           for (std::size_t i = 0; i < nx; ++i) acc[i] = std::min(acc[i], add + double(row[i]));
         }
-        float* out = d.data() + nx * (axis == 1 ? std::size_t(p) + ny * t : t + ny * std::size_t(p));
+        float* out = d.data() + row_at(p);
         for (std::size_t i = 0; i < nx; ++i) out[i] = float(acc[i]);
       }
     });

@@ -65,28 +65,43 @@ Box search_box(const std::vector<std::uint8_t>& region, const Geometry& g, const
 // Marks the voxels whose response the peak search reads besides the region's (value 1): those
 // within `r` of it along each axis (find_peaks compares a region voxel with the cube of radius r
 // around it) get a bit of their own per axis, in place: no second box-sized mask at the stage's
-// memory peak. Each pass grows from the earlier marks only, so marks do not cascade along a line.
+// memory peak. Each pass grows from the earlier marks only, so marks do not cascade.
 void mark_read_by_peak_search(std::vector<std::uint8_t>& search, kernels::Extent3 e, int r) {
-  const long n[3] = {long(e.nx), long(e.ny), long(e.nz)};
-  for (int axis = 0; axis < 3; ++axis) {
+  const long nx = long(e.nx), ny = long(e.ny), nz = long(e.nz), R = r;
+  // x: along each row.
+  parallel_for(e.nz, [&](std::size_t k) {
+    for (long j = 0; j < ny; ++j) {
+      std::uint8_t* row = search.data() + nx * (j + ny * long(k));
+      for (long i = 0; i < nx; ++i) {
+        if (!(row[i] & 1)) continue;
+        for (long a = std::max(0L, i - R); a <= std::min(nx - 1, i + R); ++a)
+          if (!row[a]) row[a] = 2;
+      }
+    }
+  });
+  // y and z: whole rows at a time. Row p gets the mark where a row within r of it holds a seed.
+  const auto rows = [&](int axis) {
     const std::uint8_t seeds = std::uint8_t((2u << axis) - 1), mark = std::uint8_t(2u << axis);
-    const long stride = axis == 0 ? 1 : axis == 1 ? n[0] : n[0] * n[1];
-    // One task per slice for x and y, per row of slices for z: each line is owned by one task.
-    parallel_for(std::size_t(axis == 2 ? n[1] : n[2]), [&](std::size_t t) {
-      const long lines_a = axis == 2 ? n[0] : (axis == 0 ? n[1] : n[0]);
-      for (long l = 0; l < lines_a; ++l) {
-        const long first = axis == 0 ? n[0] * (l + n[1] * long(t)) : axis == 1 ? l + n[0] * n[1] * long(t)
-                                                                                : l + n[0] * long(t);
-        for (long at = 0; at < n[axis]; ++at) {
-          if (!(search[std::size_t(first + at * stride)] & seeds)) continue;
-          for (long d = std::max(-long(r), -at); d <= std::min(long(r), n[axis] - 1 - at); ++d) {
-            std::uint8_t& v = search[std::size_t(first + (at + d) * stride)];
-            if (!v) v = mark;
-          }
+    const long n = axis == 1 ? ny : nz;
+    parallel_for(std::size_t(axis == 1 ? nz : ny), [&](std::size_t t) {
+      const auto row_at = [&](long p) {
+        return search.data() + nx * (axis == 1 ? p + ny * long(t) : long(t) + ny * p);
+      };
+      std::vector<std::uint8_t> near(static_cast<std::size_t>(nx), 0);
+      for (long p = 0; p < n; ++p) {
+        std::fill(near.begin(), near.end(), std::uint8_t{0});
+        for (long q = std::max(0L, p - R); q <= std::min(n - 1, p + R); ++q) {
+          const std::uint8_t* src = row_at(q);
+          for (long i = 0; i < nx; ++i) near[std::size_t(i)] |= std::uint8_t((src[i] & seeds) != 0);
         }
+        std::uint8_t* dst = row_at(p);
+        for (long i = 0; i < nx; ++i)
+          if (!dst[i] && near[std::size_t(i)]) dst[i] = mark;
       }
     });
-  }
+  };
+  rows(1);
+  rows(2);
 }
 
 }  // namespace
