@@ -149,10 +149,11 @@ std::vector<Candidate> find_candidates(const Volume& ct, std::vector<std::uint8_
   if (o.measure_only_what_peaks_read) mark_read_by_peak_search(search, e, std::max(1, o.nms_radius_vox));
   kernels::log_blob_response(clipped.data(), response.data(), scale.data(), e, scales, backend,
                              o.measure_only_what_peaks_read ? search.data() : nullptr);
-  parallel_for(e.nz, [&](std::size_t k) {  // back to the region alone: only it holds peaks
-    std::uint8_t* slice = search.data() + e.nx * e.ny * k;
-    for (std::size_t v = 0; v < e.nx * e.ny; ++v) slice[v] &= 1;
-  });
+  if (o.measure_only_what_peaks_read)
+    parallel_for(e.nz, [&](std::size_t k) {  // back to the region alone: only it holds peaks
+      std::uint8_t* slice = search.data() + e.nx * e.ny * k;
+      for (std::size_t v = 0; v < e.nx * e.ny; ++v) slice[v] &= 1;
+    });
   std::vector<float>().swap(clipped);
   const auto peaks = kernels::find_peaks(response.data(), scale.data(), search.data(), e,
                                          {o.min_response, o.nms_radius_vox, o.max_candidates}, backend);
