@@ -15,6 +15,7 @@ int run_eval(const EvalArgs& args) {
   wait_until_loaded(lesion_models.get());  // a load error ends the evaluation before it starts
   pipeline::AnalysisOptions options;
   options.models = lesion_models.get();
+  options.segmenter_candidates = args.models.segmenter_candidates;
   const pipeline::EvalReport r = pipeline::evaluate(args.data, options, args.threads,
                                                     [](std::size_t i, std::size_t n, const std::string& name) {
                                                       std::fprintf(stderr, "[%zu/%zu] %s\n", i, n, name.c_str());

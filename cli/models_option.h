@@ -16,6 +16,7 @@ struct ModelsArgs {
   std::string folder;       ///< empty: the shipped weights
   bool none = false;        ///< the classical detector alone
   bool cpu = false;         ///< keep the networks on the CPU even with a CUDA device
+  bool segmenter_candidates = false;  ///< pipeline::AnalysisOptions::segmenter_candidates
 };
 
 void add_models_options(CLI::App& cmd, ModelsArgs& args);

@@ -73,6 +73,7 @@ int run_batch(const RunArgs& args) {
   std::filesystem::create_directories(args.out);
   const auto lesion_models = load_lesion_models(args.models);
   options.analysis.models = lesion_models.get();
+  options.analysis.segmenter_candidates = args.models.segmenter_candidates;
 
   const dicom::Catalog catalog = dicom::scan_catalog(args.path);
   if (catalog.studies.empty()) {

@@ -56,6 +56,7 @@ int run_serve(ServeArgs& args) {
   const auto lesion_models = load_lesion_models(args.models);  // loaded once, shared by the workers
   wait_until_loaded(lesion_models.get());  // a node whose weights do not load does not start
   args.config.models = lesion_models.get();
+  args.config.segmenter_candidates = args.models.segmenter_candidates;
   node::serve(args.config, g_stop);
   return kExitOk;
 }

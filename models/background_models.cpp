@@ -29,6 +29,9 @@ class BackgroundLesionModels final : public LesionModels {
   std::vector<LesionMask> segment(const Volume& ct, const std::vector<Vec3>& centres_mm, double reach_mm) const override {
     return networks().segment(ct, centres_mm, reach_mm);
   }
+  std::vector<LesionMask> segment_windows(const Volume& ct, const std::vector<Vec3>& centres_mm) const override {
+    return networks().segment_windows(ct, centres_mm);
+  }
   const ModelManifest& classifier() const override { return classifier_; }
   const ModelManifest& segmenter() const override { return segmenter_; }
   std::string device() const override { return networks().device(); }

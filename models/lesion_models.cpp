@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <optional>
 
 #include "kernels/components.h"
 #include "models/detection/patch_sampler.h"
@@ -99,11 +100,19 @@ class TorchLesionModels final : public LesionModels {
 
   std::vector<double> classify(const Volume& ct, const std::vector<Vec3>& centres_mm) const override;
   std::vector<LesionMask> segment(const Volume& ct, const std::vector<Vec3>& centres_mm, double reach_mm) const override;
+  std::vector<LesionMask> segment_windows(const Volume& ct, const std::vector<Vec3>& centres_mm) const override {
+    return thresholded_windows(ct, centres_mm, std::nullopt);
+  }
   const ModelManifest& classifier() const override { return classifier_.manifest; }
   const ModelManifest& segmenter() const override { return segmenter_.manifest; }
   std::string device() const override { return classifier_.device.is_cuda() ? "cuda" : "cpu"; }
 
  private:
+  /// The segmenter's thresholded window around each centre; with `reach_mm`, only the component
+  /// nearest the centre within it (keep_component_near).
+  std::vector<LesionMask> thresholded_windows(const Volume& ct, const std::vector<Vec3>& centres,
+                                              std::optional<double> reach_mm) const;
+
   LoadedModel classifier_, segmenter_;
   mutable std::mutex mutex_;  // one inference at a time: node workers share the models
 };
@@ -132,12 +141,18 @@ std::vector<double> TorchLesionModels::classify(const Volume& ct, const std::vec
 }
 
 std::vector<LesionMask> TorchLesionModels::segment(const Volume& ct, const std::vector<Vec3>& centres, double reach_mm) const {
+  return thresholded_windows(ct, centres, reach_mm);
+}
+
+std::vector<LesionMask> TorchLesionModels::thresholded_windows(const Volume& ct, const std::vector<Vec3>& centres,
+                                                               std::optional<double> reach_mm) const {
   std::lock_guard lock(mutex_);
   const LoadedModel& m = segmenter_;
   const detection::PatchGrid grid = grid_of(m.manifest);
   const std::array<int, 3> n{grid.size_zyx[2], grid.size_zyx[1], grid.size_zyx[0]};
   const std::array<double, 3> centre{double(n[0] / 2), double(n[1] / 2), double(n[2] / 2)};
-  const std::array<double, 3> reach{reach_mm / grid.spacing_mm[0], reach_mm / grid.spacing_mm[1], reach_mm / grid.spacing_mm[2]};
+  const double r = reach_mm.value_or(0);
+  const std::array<double, 3> reach{r / grid.spacing_mm[0], r / grid.spacing_mm[1], r / grid.spacing_mm[2]};
   std::vector<LesionMask> out;
   for (std::size_t begin = 0; begin < centres.size(); begin += batch_size(m)) {
     const std::size_t end = std::min(centres.size(), begin + batch_size(m));
@@ -148,7 +163,7 @@ std::vector<LesionMask> TorchLesionModels::segment(const Volume& ct, const std::
       LesionMask mask{detection::patch_geometry(ct.geometry, centres[i], grid), {}};
       const std::uint8_t* p = lesion.data_ptr<std::uint8_t>() + (i - begin) * voxels;
       mask.mask.assign(p, p + voxels);
-      keep_component_near(mask.mask, n, centre, reach);
+      if (reach_mm) keep_component_near(mask.mask, n, centre, reach);
       if (std::none_of(mask.mask.begin(), mask.mask.end(), [](std::uint8_t v) { return v != 0; })) mask.mask.clear();
       out.push_back(std::move(mask));
     }

@@ -33,6 +33,9 @@ class LesionModels {
   /// reduced to the connected component nearest the centre (within `reach_mm`).
   virtual std::vector<LesionMask> segment(const Volume& ct, const std::vector<Vec3>& centres_mm,
                                           double reach_mm = 4.0) const = 0;
+  /// The segmenter's mask of the window around each centre, thresholded at its operating point,
+  /// with every component kept: candidates that the blob filter may miss (pipeline/segmenter_candidates.h).
+  virtual std::vector<LesionMask> segment_windows(const Volume& ct, const std::vector<Vec3>& centres_mm) const = 0;
 
   /// Waits until the networks are ready (nothing to wait for once they are). Throws the load's
   /// vigil::Error, e.g. weights that do not fit the manifest's architecture; classify, segment

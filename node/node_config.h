@@ -36,6 +36,7 @@ struct NodeConfig {
   int workers = 1;
   /// The trained networks the pipeline uses (shared by the workers); nullptr: the classical detector.
   const models::LesionModels* models = nullptr;
+  bool segmenter_candidates = false;  ///< pipeline::AnalysisOptions::segmenter_candidates
   int max_attempts = 5;
   double lease_s = 120;
   // Incoming DICOM over TLS on a second port (0 = off).

@@ -42,6 +42,7 @@ ProcessedStudy StudyWorker::process(const Job& job) {
     pipeline::RunOptions options;
     options.threads = 0;
     options.analysis.models = config_.models;
+    options.analysis.segmenter_candidates = config_.segmenter_candidates;
     options.revision = store_.revision(job.study_uid);
     const pipeline::StudyOutcome outcome = pipeline::run_study(study, config_.storage + "/results", options);
     for (const auto& t : outcome.timings) store_.record_timing(job.study_uid, t.stage, t.seconds);

@@ -9,6 +9,7 @@
 #include "pipeline/orientation.h"
 #ifdef VIGIL_HAVE_LESION_MODELS
 #include "models/lesion_models.h"
+#include "pipeline/segmenter_candidates.h"
 #endif
 
 namespace vigil::pipeline {
@@ -56,13 +57,18 @@ AlgorithmInfo model_algorithm(const models::LesionModels& models) {
 #endif
 
 // The classifier scores every candidate; the segmenter outlines the ones that will be reported.
-void apply_models(const Volume& ct, const Volume& canonical, std::vector<Candidate>& candidates,
-                  const AnalysisOptions& options, StudyAnalysis& out) {
+void apply_models(const Volume& ct, const Volume& canonical, const std::vector<std::uint8_t>& lungs,
+                  std::vector<Candidate>& candidates, const AnalysisOptions& options, StudyAnalysis& out) {
 #ifdef VIGIL_HAVE_LESION_MODELS
   const models::LesionModels& models = *options.models;
   out.algorithm = model_algorithm(models);
   // The networks load in the background while the study is read (LesionModels): the wait, if any.
   timed(out.timings, "models_ready", [&] { models.wait_until_loaded(); });
+  if (options.segmenter_candidates) {
+    timed(out.timings, "segmenter_candidates", [&] { add_segmenter_candidates(canonical, lungs, models, candidates); });
+    out.candidate_count = candidates.size();
+    out.algorithm.description += " Candidates also from the U-Net run over the whole lung.";
+  }
   std::vector<Vec3> centres;
   for (const Candidate& c : candidates) centres.push_back(c.center_mm);
   const std::vector<double> p = timed(out.timings, "classifier", [&] { return models.classify(canonical, centres); });
@@ -89,7 +95,7 @@ void apply_models(const Volume& ct, const Volume& canonical, std::vector<Candida
   const auto masks = timed(out.timings, "segmenter", [&] { return models.segment(canonical, centres); });
   for (std::size_t i = 0; i < reported; ++i) candidates[i].mask_voxels = voxels_on_mask(ct.geometry, masks[i]);
 #else
-  (void)ct, (void)canonical, (void)candidates, (void)options, (void)out;
+  (void)ct, (void)canonical, (void)lungs, (void)candidates, (void)options, (void)out;
 #endif
 }
 
@@ -110,7 +116,7 @@ StudyAnalysis analyze_ct(const Volume& ct, const std::string& study_uid, const A
   });
   out.candidate_count = candidates.size();
   if (options.models) {
-    apply_models(ct, canonical, candidates, options, out);
+    apply_models(ct, canonical, lungs, candidates, options, out);
   } else {
     for (Candidate& c : candidates) c.probability = candidate_probability(c);
     out.scored_candidates = candidates;

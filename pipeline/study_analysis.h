@@ -29,6 +29,9 @@ struct AnalysisOptions {
   /// The trained classifier and segmenter; nullptr: the classical detector alone (blob response
   /// as probability, region growing for masks), and the outputs say so.
   const models::LesionModels* models = nullptr;
+  /// With `models`: the segmenter also runs over the whole lung and its lesion components join
+  /// the blob candidates (pipeline/segmenter_candidates.h). Off by default: minutes on a CPU.
+  bool segmenter_candidates = false;
 };
 
 struct StudyAnalysis {
