@@ -39,6 +39,15 @@ std::uint16_t Receiver::on_instance(const dicom::IncomingInstance& in) {
                  in.calling_ae);
     return 0xC000;
   }
+  // Recorded already (a resend, e.g. after the sender lost our response): success, and neither the
+  // copy nor a flush is kept. record_instance below still settles two copies arriving at once.
+  if (store_.has_instance(h.sop_instance_uid)) {
+    std::error_code ec;
+    std::filesystem::remove(in.temp_path, ec);
+    spdlog::info("duplicate instance {} (study {}) kept as first received", hash_uid(h.sop_instance_uid),
+                 hash_uid(h.study_instance_uid));
+    return 0x0000;
+  }
   const std::string folder = config_.storage + "/instances/" + hash_uid(h.study_instance_uid);
   const std::string final_path = folder + "/" + h.sop_instance_uid + ".dcm";
   std::error_code ec;

@@ -13,6 +13,7 @@
 #include "models/synthetic/synthetic_study.h"
 #include "models/training/study_volume.h"
 #include "pipeline/segmenter_candidates.h"
+#include "tests/support/synthetic_configs.h"
 
 namespace vigil::pipeline {
 namespace {
@@ -138,25 +139,13 @@ TEST(SegmenterCandidates, AComponentBecomesOneCandidateUnlessABlobCandidateIsThe
 }
 
 #ifdef VIGIL_MODELS_DIR
-synthetic::SynthConfig chest_256() {
-  synthetic::SynthConfig c;
-  c.matrix = 256;
-  c.pixel_spacing_mm = {1.2, 1.5};
-  c.slice_thickness_mm = {1.5, 2.5};
-  c.slices = {70, 90};
-  c.p_no_lesion = 0;
-  c.lesions_per_study = {3, 6};
-  c.lesion_diameter_mm = {4, 24};
-  return c;
-}
-
 // The shipped segmenter over whole lungs (held-out seeds): most lesions of 6 mm and more get a
 // candidate of their own, and the components stay few.
 TEST(ShippedModels, SegmenterCandidatesMarkMostLesionsOverWholeLungs) {
   const auto models = models::load_torch_lesion_models(VIGIL_MODELS_DIR, false);
   int lesions = 0, hit = 0;
   for (const std::uint64_t seed : {9411u, 9412u}) {
-    const auto study = synthetic::generate_study(chest_256(), seed, 0, 0, true);
+    const auto study = synthetic::generate_study(test::small_chest_config(), seed, 0, 0, true);
     const Volume ct = models::study_volume(study);
     std::vector<Candidate> found;
     add_segmenter_candidates(ct, study.lung_mask, *models, found);

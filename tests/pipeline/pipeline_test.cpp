@@ -16,22 +16,13 @@
 #include "models/synthetic/synthetic_study.h"
 #include "pipeline/candidate_detector.h"
 #include "pipeline/lung_mask.h"
+#include "tests/support/synthetic_configs.h"
 #include "tests/support/test_paths.h"
 
 namespace vigil::pipeline {
 namespace {
 
-synthetic::SynthConfig test_config() {
-  synthetic::SynthConfig c;
-  c.matrix = 256;
-  c.pixel_spacing_mm = {1.2, 1.5};
-  c.slice_thickness_mm = {1.5, 2.5};
-  c.slices = {70, 90};
-  c.p_no_lesion = 0;
-  c.lesions_per_study = {3, 6};
-  c.lesion_diameter_mm = {4, 24};
-  return c;
-}
+synthetic::SynthConfig test_config() { return test::small_chest_config(); }
 
 Volume volume_of(const synthetic::SyntheticStudy& s) {
   Volume v;
