@@ -117,13 +117,14 @@ TEST_F(Pacs, RunSendsEveryResultAndTheSrArrivesIntact) {
 TEST_F(Pacs, DownPacsFailsTheRunClearlyAndKeepsTheResults) {
   TempDir dir("pacs-down");
   const int port = vigil::test::free_port();  // nobody listens
-  const auto start = std::chrono::steady_clock::now();
   const auto run = vigil::test::run_vigil("run " + input() + " --out " + dir.file("out") + " --attempts 2 --pacs PACS@127.0.0.1:" +
                                           std::to_string(port));
   EXPECT_EQ(run.status, 5) << "results written, not delivered";
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(60));
   const std::string study = study_folder(dir.file("out"));
   const json summary = read_json(study + "/summary.json");
+  // Two refused attempts and the backoff between them: no hang. Only the send stage is bounded,
+  // so a busy machine's slower analysis cannot fail this.
+  EXPECT_LT(summary["timings_s"]["send"].get<double>(), 30.0) << summary["timings_s"];
   EXPECT_EQ(summary["status"], "failed");
   EXPECT_NE(summary["error"].get<std::string>().find("association failed"), std::string::npos) << summary["error"];
   EXPECT_EQ(summary["sent"]["associations"], 2) << "retried";
