@@ -18,8 +18,9 @@ void add_models_options(CLI::App& cmd, ModelsArgs& a) {
   cmd.add_flag("--no-models", a.none, "Classical detector only: blob response as probability, region growing for masks");
   cmd.add_flag("--models-on-cpu", a.cpu, "Run the networks on the CPU even when a CUDA device is present");
   cmd.add_flag("--segmenter-candidates", a.segmenter_candidates,
-               "Also take candidates from the segmenter run over the whole lung (finds some lesions the blob filter "
-               "ranks too low; ~0.1 s a window on a CPU, about 200-600 windows a chest)");
+               "Experimental: also take candidates from the segmenter run over the whole lung (finds some lesions "
+               "the blob filter ranks too low, but lowered the test-set CPM: models/weights/README.md; ~0.1 s a "
+               "window on a CPU, about 200-600 windows a chest)");
 }
 
 std::shared_ptr<const models::LesionModels> load_lesion_models(const ModelsArgs& a) {

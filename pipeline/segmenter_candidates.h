@@ -2,8 +2,9 @@
 // A second candidate source: the segmenter run over the whole lung, window by window, and the
 // centre of each lesion component it outlines. The blob filter ranks low-contrast lesions beside
 // the pleura or vessels below its strongest 100 peaks; the segmenter judges each window on its own.
-// Costly on a CPU (about 0.1 s a window, ~200 windows for a 256² chest), cheap on a GPU: off by
-// default (AnalysisOptions::segmenter_candidates).
+// Costly on a CPU (about 0.1 s a window, ~200 windows for a 256² chest), and until the classifier
+// learns these candidates' false positives it lowers the CPM: off by default, experimental
+// (AnalysisOptions::segmenter_candidates; figures in models/weights/README.md).
 
 #include <cstdint>
 #include <vector>

@@ -30,7 +30,8 @@ struct AnalysisOptions {
   /// as probability, region growing for masks), and the outputs say so.
   const models::LesionModels* models = nullptr;
   /// With `models`: the segmenter also runs over the whole lung and its lesion components join
-  /// the blob candidates (pipeline/segmenter_candidates.h). Off by default: minutes on a CPU.
+  /// the blob candidates (pipeline/segmenter_candidates.h). Off by default and experimental: a
+  /// minute a chest on a CPU, and it lowered the test-set CPM (models/weights/README.md).
   bool segmenter_candidates = false;
 };
 
