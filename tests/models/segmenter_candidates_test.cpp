@@ -52,7 +52,7 @@ TEST(SegmenterCandidates, WindowsCoverEveryLungVoxelAndOnlyWindowsWithLung) {
     });
     ASSERT_TRUE(covered) << "lung voxel " << v << " in no window";
   }
-  // No window without lung, and none far outside the lung's box (x 30..120 mm from the origin).
+  // No window without lung: each holds a lung voxel within its half-width on every axis.
   for (const Vec3& c : centres) {
     bool lung_inside = false;
     for (std::size_t v = 0; v < lung.size() && !lung_inside; ++v) {
