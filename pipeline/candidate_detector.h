@@ -1,6 +1,7 @@
 #pragma once
-// Nodule candidates of a CT: detection::find_candidates inside the lung mask grown by
-// CandidateOptions::search_margin_mm (juxta-pleural lesions sit on the mask's edge).
+// Nodule candidates of a CT: detection::find_candidates inside the lung mask closed by
+// CandidateOptions::search_closing_mm and grown by search_margin_mm (juxta-pleural lesions sit in
+// the bites they leave in the mask's edge).
 
 #include <cstdint>
 #include <vector>

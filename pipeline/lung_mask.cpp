@@ -141,8 +141,13 @@ std::vector<std::uint8_t> lung_mask(const Volume& ct, const LungMaskOptions& o) 
 }
 
 std::vector<std::uint8_t> dilate_mask(const std::vector<std::uint8_t>& mask, const Geometry& g, double margin_mm, int bin) {
+  return closed_and_dilated(mask, g, 0, margin_mm, bin);
+}
+
+std::vector<std::uint8_t> closed_and_dilated(const std::vector<std::uint8_t>& mask, const Geometry& g, double closing_mm,
+                                             double margin_mm, int bin) {
   const std::size_t f = std::size_t(std::max(1, bin));
-  if (f == 1) return within_mm(mask, g, margin_mm);
+  if (f == 1) return within_mm(closing_mm > 0 ? closed_mm(mask, g, closing_mm) : mask, g, margin_mm);
   // A bin is set when any of its voxels is, and grows by the margin plus the most that a voxel's
   // centre and its bin's centre can differ at both ends: so the result holds the exact one.
   const Geometry coarse = binned(g, f);
@@ -152,6 +157,7 @@ std::vector<std::uint8_t> dilate_mask(const std::vector<std::uint8_t>& mask, con
       for (std::size_t i = 0; i < g.size[0]; ++i)
         if (mask[i + g.size[0] * (j + g.size[1] * k)]) any[i / f + coarse.size[0] * (j / f + coarse.size[1] * k)] = 1;
   });
+  if (closing_mm > 0) any = closed_mm(any, coarse, closing_mm);
   const double offset = double(f - 1) * std::max(g.spacing_mm[0], g.spacing_mm[1]) * std::sqrt(2.0);
   return unbinned(within_mm(any, coarse, margin_mm + offset), coarse, g, f);
 }

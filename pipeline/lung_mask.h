@@ -33,6 +33,14 @@ int lung_mask_bin(const Geometry& geometry, const LungMaskOptions& options = {})
 std::vector<std::uint8_t> dilate_mask(const std::vector<std::uint8_t>& mask, const Geometry& geometry,
                                       double margin_mm, int bin = 1);
 
+/// The candidate search region: the mask closed by a ball of `closing_mm` (dilated, then eroded),
+/// then grown by `margin_mm`. The closing takes in the bite a juxta-pleural nodule leaves in the air
+/// mask, where its centre lies, but not the mediastinum's broad convex edges, which a wide margin
+/// alone let in (and which the classifier mistook for pleural nodules). Binned like dilate_mask;
+/// `closing_mm` = 0 is dilate_mask.
+std::vector<std::uint8_t> closed_and_dilated(const std::vector<std::uint8_t>& mask, const Geometry& geometry,
+                                             double closing_mm, double margin_mm, int bin = 1);
+
 /// Dice overlap of two masks of equal size (1 when both are empty).
 double dice(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b);
 

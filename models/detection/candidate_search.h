@@ -23,7 +23,12 @@ struct CandidateOptions {
   /// (contrast ~450 HU over lung at -400) otherwise outrank ground glass of 80-200 HU contrast.
   float clip_low_hu = -1000.0f, clip_high_hu = -600.0f;
   int nms_radius_vox = 2;
-  double search_margin_mm = 10;     ///< lung mask grown by this (pipeline): juxta-pleural lesions sit on its edge
+  /// The pipeline's search region (pipeline::closed_and_dilated): the lung mask closed by a ball of
+  /// search_closing_mm, then grown by search_margin_mm. A juxta-pleural nodule's centre lies in the
+  /// bite it leaves in the air mask, which the closing takes in. Before 2026-11-27 the region was the
+  /// mask grown by 10 mm, which also let in the mediastinum's edges (docs/performance.md).
+  double search_closing_mm = 12;
+  double search_margin_mm = 1.5;
   /// Filter only the region's bounding box plus the filters' reach: the same candidates as the
   /// whole volume, in less memory and time. false (whole volume) exists for the test that shows it.
   bool crop_to_region = true;

@@ -47,7 +47,7 @@ std::vector<TrainingPatch> classifier_samples(const synthetic::SyntheticStudy& s
     }
   }
   for (const auto& candidate : detection::find_candidates(
-           ct, grown_region(study.lung_mask, ct.geometry, o.candidates.search_margin_mm, backend), o.candidates, backend)) {
+           ct, grown_region(study.lung_mask, ct.geometry, o.negative_region_margin_mm, backend), o.candidates, backend)) {
     // Distance to the nearest lesion in units of its radius: LUNA16 counts a hit within 1.
     double nearest = std::numeric_limits<double>::infinity(), nearest_mm = nearest, nearest_r = 0;
     for (const auto& lesion : study.lesions) {

@@ -22,6 +22,10 @@ struct ClassifierSampleOptions {
   double jitter_fraction = 0.5;            ///< of the lesion radius
   /// Candidates within this many lesion radii (plus 2 mm) are neither hits nor negatives.
   double ambiguous_radii = 1.5;
+  /// Negatives come from the true lung mask grown by this much: the mediastinum and chest wall near
+  /// the lungs too. 10 mm was the pipeline's search region when the shipped classifier was trained;
+  /// it holds the narrower region searched since (CandidateOptions::search_closing_mm).
+  double negative_region_margin_mm = 10;
 };
 
 /// Labelled patches (label: one value, 1 = lesion) from `study`, which must carry its lung mask
