@@ -8,6 +8,7 @@
 #include <cmath>
 #include <deque>
 #include <map>
+#include <optional>
 #include <unordered_set>
 
 #include "core/uid.h"
@@ -46,9 +47,11 @@ double distance_mm(const Geometry& g, const Index& a, const Index& b) {
 }
 
 // 6-connected growing from the brightest voxel near the centre, above a threshold halfway between
-// parenchyma and the lesion's core, and never beyond a ball around the centre: that bound is what
-// keeps a juxtavascular or juxtapleural lesion from flowing into the vessel or the chest wall.
-Region grow(const Volume& ct, const Candidate& c, const MeasurementOptions& o, const std::vector<std::uint8_t>& taken) {
+// parenchyma and the lesion's core (or at `threshold_hu` when given), and never beyond a ball
+// around the centre: that bound is what keeps a juxtavascular or juxtapleural lesion from flowing
+// into the vessel or the chest wall.
+Region grow(const Volume& ct, const Candidate& c, const MeasurementOptions& o, const std::vector<std::uint8_t>& taken,
+            std::optional<double> threshold_hu = std::nullopt) {
   const Geometry& g = ct.geometry;
   const Index centre = nearest_index(g, c.center_mm);
   if (!inside(g, centre)) return {};
@@ -73,7 +76,7 @@ Region grow(const Volume& ct, const Candidate& c, const MeasurementOptions& o, c
       }
   if (core_count == 0) return {};
   const double core_hu = core_sum / core_count;
-  const double threshold = std::clamp(0.5 * (core_hu + o.lung_hu), -750.0, -300.0);
+  const double threshold = threshold_hu.value_or(std::clamp(0.5 * (core_hu + o.lung_hu), o.ground_glass_hu, -300.0));
   if (seed_hu < threshold || taken[linear(g, seed)]) return {};
 
   Region region;
@@ -223,6 +226,9 @@ MeasuredLesions measure_lesions(const Volume& ct, const std::vector<Candidate>& 
     // No mask, or one too small to measure (the segmenter unsure of a lesion the classifier
     // reports): the lesion is still reported, measured by region growing.
     if (!measurable(region)) region = grow(ct, c, options, taken);
+    // Grown from a part-solid lesion's solid core, the threshold leaves its ground glass out and
+    // the core alone can be too small to measure: grow again at the ground-glass level.
+    if (!measurable(region)) region = grow(ct, c, options, taken, options.ground_glass_hu);
     if (!measurable(region)) continue;
 
     Finding f;

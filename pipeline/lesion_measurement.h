@@ -17,6 +17,7 @@ struct MeasurementOptions {
   double min_probability = 0.5;     ///< candidates scoring below are not reported
   double min_diameter_mm = 3.0;     ///< equivalent-sphere diameter below which nothing is reported
   double lung_hu = -850;            ///< parenchyma level used for the growing threshold
+  double ground_glass_hu = -750;    ///< the lowest growing threshold: ground glass lies above, aerated lung below
   double solid_hu = -300;           ///< voxels at or above are "solid" component
 };
 
