@@ -192,7 +192,7 @@ TEST(Candidates, SearchRegionHoldsJuxtapleuralNodulesButNotTheMediastinumsEdge) 
   EXPECT_FALSE(in(lungs, nodules[1]));
   EXPECT_FALSE(in(lungs, nodules[2]));
   for (std::size_t n = 0; n < nodules.size(); ++n) EXPECT_TRUE(in(region, nodules[n])) << diameters[n] << " mm nodule's centre";
-  // 5 mm into the bulge, straight in from the lung (at x = 70 mm the lung meets the bulge's face).
+  // 5 mm into the bulge, straight in from the lung (at x = 85 mm the lung meets the bulge's face).
   const Vec3 bulge_face{bulge[0] - 30.0, bulge[1], bulge[2]}, inside_bulge{bulge[0] - 25.0, bulge[1], bulge[2]};
   EXPECT_TRUE(in(lungs, {bulge_face[0] - 2.0, bulge_face[1], bulge_face[2]}));
   EXPECT_FALSE(in(region, inside_bulge));
