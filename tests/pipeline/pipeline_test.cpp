@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <map>
 #include <random>
@@ -104,6 +105,32 @@ TEST(LungMask, DilationReachesTheMarginInMillimetresAndLeavesEmptyMasksEmpty) {
   EXPECT_EQ(at(10, 10, 7), 0);  // 4 mm
 }
 
+struct Nodule {
+  Vec3 centre;
+  double diameter;
+};
+
+// A one-lung phantom in `ct` (geometry set): air (-1000 HU) outside `in_body`, soft tissue (40 HU)
+// in it, lung (-850 HU) where `in_lung`, soft-tissue balls at `nodules`; Gaussian noise of 15 HU
+// in the body, drawn voxel by voxel in storage order from a generator seeded with `seed`.
+void fill_phantom(Volume& ct, const std::function<bool(const Vec3&)>& in_body,
+                  const std::function<bool(const Vec3&)>& in_lung, const std::vector<Nodule>& nodules, unsigned seed) {
+  const Geometry& g = ct.geometry;
+  ct.voxels.assign(g.voxel_count(), -1000.0f);
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> noise(0.0f, 15.0f);
+  for (std::size_t k = 0; k < g.size[2]; ++k)
+    for (std::size_t j = 0; j < g.size[1]; ++j)
+      for (std::size_t i = 0; i < g.size[0]; ++i) {
+        const Vec3 p = g.index_to_physical({double(i), double(j), double(k)});
+        const bool body = in_body(p);
+        float hu = body ? (in_lung(p) ? -850.0f : 40.0f) : -1000.0f;
+        for (const Nodule& n : nodules)
+          if (norm(sub(p, n.centre)) <= n.diameter / 2) hu = 40.0f;
+        ct.voxels[i + g.size[0] * (j + g.size[1] * k)] = hu + (body ? noise(rng) : 0.0f);
+      }
+}
+
 // Pleural-based nodules: centred on the pleura or up to a third of their radius inside the chest
 // wall, they dent the air mask instead of lying in it, and the generator never makes them. The
 // search region must still find them: the lung mask grown by 2 mm alone lost three of these eight
@@ -114,32 +141,18 @@ TEST(Candidates, PleuralBasedNodulesAreFound) {
   Geometry& g = ct.geometry;
   g.size = {200, 190, 72};
   g.spacing_mm = {0.8, 0.8, 1.25};
-  ct.voxels.assign(g.voxel_count(), -1000.0f);
   // A body of soft tissue; in it one lung, a box whose +x side is a flat pleura at x = 40 mm.
   const double pleura_x = 40.0;
-  struct Nodule {
-    Vec3 centre;
-    double diameter;
-  };
   std::vector<Nodule> nodules;
   const std::array<double, 4> diameters{8, 12, 16, 24};
   for (std::size_t n = 0; n < diameters.size(); ++n)
     for (const double into_wall : {0.0, 1.0 / 3.0})
       nodules.push_back({{pleura_x + into_wall * diameters[n] / 2, 30.0 + 34.0 * double(n), into_wall > 0 ? 24.0 : 66.0},
                          diameters[n]});
-  std::mt19937 rng(7);
-  std::normal_distribution<float> noise(0.0f, 15.0f);
-  for (std::size_t k = 0; k < g.size[2]; ++k)
-    for (std::size_t j = 0; j < g.size[1]; ++j)
-      for (std::size_t i = 0; i < g.size[0]; ++i) {
-        const Vec3 p = g.index_to_physical({double(i), double(j), double(k)});
-        const bool body = std::abs(p[0] - 80) < 72 && std::abs(p[1] - 76) < 70;
-        const bool lung = p[0] > 20 && p[0] < pleura_x && p[1] > 18 && p[1] < 140 && p[2] > 4 && p[2] < 86;
-        float hu = body ? (lung ? -850.0f : 40.0f) : -1000.0f;
-        for (const Nodule& n : nodules)
-          if (norm(sub(p, n.centre)) <= n.diameter / 2) hu = 40.0f;
-        ct.voxels[i + g.size[0] * (j + g.size[1] * k)] = hu + (body ? noise(rng) : 0.0f);
-      }
+  fill_phantom(
+      ct, [](const Vec3& p) { return std::abs(p[0] - 80) < 72 && std::abs(p[1] - 76) < 70; },
+      [&](const Vec3& p) { return p[0] > 20 && p[0] < pleura_x && p[1] > 18 && p[1] < 140 && p[2] > 4 && p[2] < 86; },
+      nodules, 7);
   const auto candidates = detect_candidates(ct, lung_mask(ct), {}, kernels::Backend::kCpu);
   for (const Nodule& n : nodules) {
     const bool found = std::any_of(candidates.begin(), candidates.end(), [&](const Candidate& c) {
@@ -158,28 +171,20 @@ TEST(Candidates, SearchRegionHoldsJuxtapleuralNodulesButNotTheMediastinumsEdge) 
   Geometry& g = ct.geometry;
   g.size = {180, 200, 64};
   g.spacing_mm = {0.7, 0.7, 1.5};
-  ct.voxels.assign(g.voxel_count(), -1000.0f);
   // One lung, a box with a flat pleura at x = 100 mm; a bulge of radius 30 mm from the wall at
   // y = 40 mm (the heart's edge: soft tissue 15 mm deep into the lung).
   const double pleura_x = 100.0;
   const Vec3 bulge{pleura_x + 15.0, 40.0, 48.0};
-  std::vector<Vec3> nodules;  // 8, 16 and 24 mm, each centred 0.8 of its radius inside the lung
-  const std::array<double, 3> diameters{8.0, 16.0, 24.0};
-  for (std::size_t n = 0; n < diameters.size(); ++n) nodules.push_back({pleura_x - 0.4 * diameters[n], 95.0, 22.0 + 26.0 * double(n)});
-  std::mt19937 rng(11);
-  std::normal_distribution<float> noise(0.0f, 15.0f);
-  for (std::size_t k = 0; k < g.size[2]; ++k)
-    for (std::size_t j = 0; j < g.size[1]; ++j)
-      for (std::size_t i = 0; i < g.size[0]; ++i) {
-        const Vec3 p = g.index_to_physical({double(i), double(j), double(k)});
-        const bool body = p[0] > 6 && p[0] < 120 && p[1] > 6 && p[1] < 134;
-        const bool lung = p[0] > 20 && p[0] < pleura_x && p[1] > 16 && p[1] < 124 && p[2] > 6 && p[2] < 90 &&
-                          norm(sub(p, bulge)) > 30.0;
-        float hu = body ? (lung ? -850.0f : 40.0f) : -1000.0f;
-        for (std::size_t n = 0; n < nodules.size(); ++n)
-          if (norm(sub(p, nodules[n])) <= diameters[n] / 2) hu = 40.0f;
-        ct.voxels[i + g.size[0] * (j + g.size[1] * k)] = hu + (body ? noise(rng) : 0.0f);
-      }
+  std::vector<Nodule> nodules;  // 8, 16 and 24 mm, each centred 0.8 of its radius inside the lung
+  for (const double d : {8.0, 16.0, 24.0})
+    nodules.push_back({{pleura_x - 0.4 * d, 95.0, 22.0 + 26.0 * double(nodules.size())}, d});
+  fill_phantom(
+      ct, [](const Vec3& p) { return p[0] > 6 && p[0] < 120 && p[1] > 6 && p[1] < 134; },
+      [&](const Vec3& p) {
+        return p[0] > 20 && p[0] < pleura_x && p[1] > 16 && p[1] < 124 && p[2] > 6 && p[2] < 90 &&
+               norm(sub(p, bulge)) > 30.0;
+      },
+      nodules, 11);
   const auto lungs = lung_mask(ct);
   const detection::CandidateOptions o;
   const auto region = closed_and_dilated(lungs, g, o.search_closing_mm, o.search_margin_mm, lung_mask_bin(g));
@@ -189,9 +194,9 @@ TEST(Candidates, SearchRegionHoldsJuxtapleuralNodulesButNotTheMediastinumsEdge) 
     return v && mask[*v] != 0;
   };
   // The air mask closes a small nodule in; the larger ones' centres lie outside it.
-  EXPECT_FALSE(in(lungs, nodules[1]));
-  EXPECT_FALSE(in(lungs, nodules[2]));
-  for (std::size_t n = 0; n < nodules.size(); ++n) EXPECT_TRUE(in(region, nodules[n])) << diameters[n] << " mm nodule's centre";
+  EXPECT_FALSE(in(lungs, nodules[1].centre));
+  EXPECT_FALSE(in(lungs, nodules[2].centre));
+  for (const Nodule& n : nodules) EXPECT_TRUE(in(region, n.centre)) << n.diameter << " mm nodule's centre";
   // 5 mm into the bulge, straight in from the lung (at x = 85 mm the lung meets the bulge's face).
   const Vec3 bulge_face{bulge[0] - 30.0, bulge[1], bulge[2]}, inside_bulge{bulge[0] - 25.0, bulge[1], bulge[2]};
   EXPECT_TRUE(in(lungs, {bulge_face[0] - 2.0, bulge_face[1], bulge_face[2]}));
@@ -202,10 +207,10 @@ TEST(Candidates, SearchRegionHoldsJuxtapleuralNodulesButNotTheMediastinumsEdge) 
   EXPECT_FALSE(in(region, {pleura_x + 5.0, 115.0, 48.0}));
   // And the candidates: every nodule found, none in the bulge deeper than 3 mm.
   const auto candidates = detect_candidates(ct, lungs, o, kernels::Backend::kCpu);
-  for (std::size_t n = 0; n < nodules.size(); ++n)
+  for (const Nodule& n : nodules)
     EXPECT_TRUE(std::any_of(candidates.begin(), candidates.end(), [&](const Candidate& c) {
-      return norm(sub(c.center_mm, nodules[n])) <= diameters[n] / 2;
-    })) << diameters[n] << " mm nodule";
+      return norm(sub(c.center_mm, n.centre)) <= n.diameter / 2;
+    })) << n.diameter << " mm nodule";
   for (const Candidate& c : candidates)
     EXPECT_GT(norm(sub(c.center_mm, bulge)), 27.0) << "candidate in the bulge at " << c.center_mm[0] << ", "
                                                    << c.center_mm[1] << ", " << c.center_mm[2];
