@@ -20,7 +20,8 @@ void fsync_path(const std::string& path) {
   if (rc != 0) throw Error(ErrorCode::kIo, path + ": fsync failed");
 }
 
-Receiver::Receiver(NodeStore& store, const NodeConfig& config) : store_(store), config_(config) {}
+Receiver::Receiver(NodeStore& store, const NodeConfig& config)
+    : store_(store), config_(config), folders_([](const std::string& folder) { fsync_path(folder); }) {}
 
 std::uint16_t Receiver::on_instance(const dicom::IncomingInstance& in) {
   dicom::InstanceHeader h;
@@ -59,7 +60,7 @@ std::uint16_t Receiver::on_instance(const dicom::IncomingInstance& in) {
   if (first_copy) {
     std::filesystem::rename(in.temp_path, final_path, ec);
     if (ec) return 0xA700;
-    fsync_path(folder);
+    folders_.flush(folder);
   } else {
     std::filesystem::remove(in.temp_path, ec);
   }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "dicom/store_scp.h"
+#include "node/folder_flusher.h"
 #include "node/node_config.h"
 #include "node/node_store.h"
 
@@ -20,6 +21,7 @@ class Receiver : public dicom::StoreHandler {
  private:
   NodeStore& store_;
   const NodeConfig& config_;
+  FolderFlusher folders_;  // associations filling one study folder share its fsyncs
 };
 
 /// fsync of a file or folder; throws vigil::Error(kIo).

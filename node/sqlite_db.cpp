@@ -45,8 +45,8 @@ Database::Database(const std::string& path) {
   }
   sqlite3_busy_timeout(db_, 10000);
   // WAL: readers (vigil status, /metrics) never block the writer; synchronous=FULL: a committed
-  // row survives power loss, which the C-STORE success response promises. (NORMAL measured no
-  // faster here: the instance file's own fsyncs dominate.)
+  // row survives power loss (the queue's and the outbox's promises). Transactions whose rows can
+  // be rebuilt from disk may ask for Commit::kUnflushed.
   exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
 }
 
@@ -69,10 +69,20 @@ int Database::run(const std::string& sql, const std::vector<SqlValue>& params) {
   return sqlite3_changes(db_);
 }
 
-Transaction::Transaction(Database& db) : db_(db), lock_(db.mutex()) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database& db, Commit mode) : db_(db), lock_(db.mutex()), mode_(mode) {
+  // synchronous is the connection's setting: lowered for this transaction only, under the mutex.
+  if (mode_ == Commit::kUnflushed) db_.exec("PRAGMA synchronous=NORMAL");
+  try {
+    db_.exec("BEGIN IMMEDIATE");
+  } catch (...) {
+    if (mode_ == Commit::kUnflushed) sqlite3_exec(db_.handle(), "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
 
 Transaction::~Transaction() {
   if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  if (mode_ == Commit::kUnflushed) sqlite3_exec(db_.handle(), "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
 }
 
 void Transaction::commit() {

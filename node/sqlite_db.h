@@ -53,16 +53,23 @@ class Database {
   std::mutex mutex_;  // one connection shared by the node's threads
 };
 
+/// How a transaction's COMMIT reaches the disk. kFlushed (the database's default, synchronous=FULL):
+/// the commit is on disk when commit() returns, power loss included. kUnflushed (synchronous=NORMAL
+/// for this transaction): durable against a crash of the process but not against power loss until
+/// the next flushed commit or checkpoint; only for rows that can be rebuilt from files on disk.
+enum class Commit { kFlushed, kUnflushed };
+
 /// BEGIN IMMEDIATE ... COMMIT, rolled back when destroyed without commit(). Holds the mutex.
 class Transaction {
  public:
-  explicit Transaction(Database& db);
+  explicit Transaction(Database& db, Commit commit = Commit::kFlushed);
   ~Transaction();
   void commit();
 
  private:
   Database& db_;
   std::lock_guard<std::mutex> lock_;
+  Commit mode_;
   bool done_ = false;
 };
 

@@ -1,0 +1,128 @@
+// The receive path's flush sharing and commit modes: FolderFlusher (concurrent callers share a
+// folder's fsyncs, none returns before a flush that began after its call) and Transaction's
+// unflushed mode (synchronous lowered for that transaction only). The node test sends real
+// studies through both.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "core/error.h"
+#include "node/folder_flusher.h"
+#include "node/sqlite_db.h"
+#include "tests/support/test_paths.h"
+
+namespace {
+
+using vigil::node::Commit;
+using vigil::node::Database;
+using vigil::node::FolderFlusher;
+using vigil::node::Transaction;
+
+struct FlushLog {
+  std::atomic<std::uint64_t> clock{0};
+  std::mutex mutex;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> flushes;  // (start, end) stamps
+  std::vector<std::string> folders;
+};
+
+TEST(FolderFlusher, ConcurrentCallersShareFlushesAndEachWaitsForOneThatBeganAfterIt) {
+  FlushLog log;
+  FolderFlusher flusher([&](const std::string& folder) {
+    const std::uint64_t start = ++log.clock;
+    std::this_thread::sleep_for(std::chrono::microseconds(300));  // a disk flush's order of time
+    const std::uint64_t end = ++log.clock;
+    std::lock_guard<std::mutex> lock(log.mutex);
+    log.flushes.emplace_back(start, end);
+    log.folders.push_back(folder);
+  });
+  constexpr int kThreads = 8, kCalls = 40;
+  std::vector<std::vector<std::pair<std::uint64_t, std::uint64_t>>> calls(kThreads);  // (before, after)
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kCalls; ++i) {
+        const std::uint64_t before = ++log.clock;
+        flusher.flush("study-folder");
+        calls[t].emplace_back(before, ++log.clock);
+      }
+    });
+  for (auto& t : threads) t.join();
+
+  // Every call is covered: some flush started after the call began and ended before it returned.
+  for (const auto& per_thread : calls)
+    for (const auto& [before, after] : per_thread) {
+      bool covered = false;
+      for (const auto& [start, end] : log.flushes) covered |= start > before && end < after;
+      ASSERT_TRUE(covered) << "call (" << before << ", " << after << ") returned without a flush after it began";
+    }
+  // And callers shared: fewer flushes than calls.
+  EXPECT_LT(log.flushes.size(), static_cast<std::size_t>(kThreads * kCalls));
+  EXPECT_GT(log.flushes.size(), 0u);
+}
+
+TEST(FolderFlusher, FoldersAreFlushedSeparately) {
+  FlushLog log;
+  FolderFlusher flusher([&](const std::string& folder) {
+    std::lock_guard<std::mutex> lock(log.mutex);
+    log.folders.push_back(folder);
+  });
+  flusher.flush("a");
+  flusher.flush("b");
+  flusher.flush("a");
+  EXPECT_EQ(log.folders, (std::vector<std::string>{"a", "b", "a"}));  // a lone caller always flushes itself
+}
+
+TEST(FolderFlusher, AFailedFlushFailsItsCallersAndTheNextFlushCanSucceed) {
+  std::atomic<bool> broken{true};
+  FolderFlusher flusher([&](const std::string& folder) {
+    if (broken && folder == "bad") throw vigil::Error(vigil::ErrorCode::kIo, folder + ": fsync failed");
+  });
+  EXPECT_THROW(flusher.flush("bad"), vigil::Error);
+  EXPECT_NO_THROW(flusher.flush("good"));  // other folders are unaffected
+  broken = false;
+  EXPECT_NO_THROW(flusher.flush("bad"));  // a failure is not remembered for later callers
+}
+
+int synchronous_setting(Database& db) {
+  std::lock_guard<std::mutex> lock(db.mutex());
+  vigil::node::Statement s(db.handle(), "PRAGMA synchronous");
+  return s.step() ? static_cast<int>(s.integer(0)) : -1;
+}
+
+TEST(Transaction, UnflushedLowersSynchronousForItselfOnly) {
+  vigil::test::TempDir dir("transaction-commit");
+  Database db(dir.file("node.db"));
+  db.exec("CREATE TABLE t(x INTEGER)");
+  EXPECT_EQ(synchronous_setting(db), 2);  // FULL: the database's default
+  {
+    Transaction t(db, Commit::kUnflushed);
+    vigil::node::Statement s(db.handle(), "PRAGMA synchronous");
+    ASSERT_TRUE(s.step());
+    EXPECT_EQ(s.integer(0), 1);  // NORMAL inside
+    db.run("INSERT INTO t VALUES (1)");
+    t.commit();
+  }
+  EXPECT_EQ(synchronous_setting(db), 2);
+  {
+    Transaction t(db, Commit::kUnflushed);
+    db.run("INSERT INTO t VALUES (2)");
+  }  // rolled back
+  EXPECT_EQ(synchronous_setting(db), 2);
+  {
+    Transaction t(db);
+    db.run("INSERT INTO t VALUES (3)");
+    t.commit();
+  }
+  std::lock_guard<std::mutex> lock(db.mutex());
+  vigil::node::Statement rows(db.handle(), "SELECT group_concat(x) FROM t");
+  ASSERT_TRUE(rows.step());
+  EXPECT_EQ(rows.text(0), "1,3");
+}
+
+}  // namespace
