@@ -1,6 +1,7 @@
 // Receive throughput of `vigil serve` (fsync + rename + database row before each response) against
 // DCMTK's storescp and Orthanc with the same storescu load in the same run, and the latency from
-// the last instance received to the SR stored in the PACS for a 512x512x300 CT, by stage.
+// the last instance received to the SR stored in the PACS for a 512x512x300 CT, by stage (with the
+// shipped networks, then with the classical detector alone).
 // Every server listens on all interfaces, so run it in a private network namespace:
 //
 //   tests/support/private_network.sh build/bin/vigil_node_bench
@@ -111,6 +112,45 @@ void print_samples(const Samples& samples, int instances) {
   std::printf("ratio throughput vigil/Orthanc:  %.3f\n", o / v);
 }
 
+// Latency: last instance received -> SR stored in Orthanc, by stage (summary.json's timings);
+// "other" is export, queueing and the stable-age wait.
+bool measure_latency(vigil::test::TempDir& dir, const std::string& tag, const std::string& study,
+                     const std::string& models) {
+  vigil::test::Orthanc pacs(dir.file("orthanc-latency-" + tag));
+  const int port = vigil::test::free_port();
+  vigil::test::Node node(dir.file("vigil-latency-" + tag), port,
+                         models + " --result-dest ORTHANC@127.0.0.1:" + std::to_string(pacs.dicom_port()));
+  if (send_seconds(study, port, "VIGIL") < 0) return std::fprintf(stderr, "send failed\n"), false;
+  const auto received = Clock::now();
+  double sr_at = -1;
+  while (seconds_since(received) < 600) {
+    bool found = false;
+    for (const auto& id : pacs.get_json("/instances"))
+      if (pacs.get_json("/instances/" + id.get<std::string>() + "/simplified-tags")["SOPClassUID"] ==
+          "1.2.840.10008.5.1.4.1.1.88.34")
+        found = true;
+    if (found) {
+      sr_at = seconds_since(received);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::printf("\nlatency (%s), last instance -> SR in Orthanc: %.2f s (includes the 1 s stable age + up to 0.2 s "
+              "tracker tick)\n", models.c_str(), sr_at);
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir.file("vigil-latency-" + tag + "/results")))
+    if (e.path().filename() == "summary.json") {
+      std::ifstream in(e.path());
+      const auto summary = nlohmann::json::parse(in);
+      double total = 0;
+      for (const auto& [stage, secs] : summary["timings_s"].items()) {
+        std::printf("  %-21s %6.2f s\n", stage.c_str(), secs.get<double>());
+        total += secs.get<double>();
+      }
+      std::printf("  %-21s %6.2f s (export to the PACS, queueing and the stable-age wait)\n", "other", sr_at - total);
+    }
+  return sr_at >= 0;
+}
+
 }  // namespace
 
 int main() {
@@ -151,39 +191,12 @@ int main() {
               "one association at a time)\n", n, kSenders);
   print_samples(concurrent, n);
 
-  // Latency: last instance received -> SR stored in Orthanc, minus the stable-age wait.
-  vigil::test::Orthanc pacs(dir.file("orthanc-latency"));
-  const int port = vigil::test::free_port();
-  vigil::test::Node node(dir.file("vigil-latency"), port,
-                         "--result-dest ORTHANC@127.0.0.1:" + std::to_string(pacs.dicom_port()));
-  if (send_seconds(study, port, "VIGIL") < 0) return std::fprintf(stderr, "send failed\n"), 1;
-  const auto received = Clock::now();
-  double sr_at = -1;
-  while (seconds_since(received) < 600) {
-    bool found = false;
-    for (const auto& id : pacs.get_json("/instances"))
-      if (pacs.get_json("/instances/" + id.get<std::string>() + "/simplified-tags")["SOPClassUID"] ==
-          "1.2.840.10008.5.1.4.1.1.88.34")
-        found = true;
-    if (found) {
-      sr_at = seconds_since(received);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  std::printf("\nlatency, last instance -> SR in Orthanc: %.2f s (includes the 1 s stable age + up to 0.2 s tracker tick)\n",
-              sr_at);
-  for (const auto& e : std::filesystem::recursive_directory_iterator(dir.file("vigil-latency/results")))
-    if (e.path().filename() == "summary.json") {
-      std::ifstream in(e.path());
-      const auto summary = nlohmann::json::parse(in);
-      double total = 0;
-      for (const auto& [stage, secs] : summary["timings_s"].items()) {
-        std::printf("  %-12s %6.2f s\n", stage.c_str(), secs.get<double>());
-        total += secs.get<double>();
-      }
-      std::printf("  %-12s %6.2f s (export to the PACS, queueing and the stable-age wait)\n", "other",
-                  sr_at - total);
-    }
+  // Latency with the networks `vigil serve` ships with (its default), then with the classical
+  // detector alone (--no-models, the figure recorded before 2026-11-27).
+  if (!std::filesystem::exists(std::string(VIGIL_MODELS_DIR) + "/classifier/manifest.json"))
+    std::printf("\n(no shipped weights in %s: the networks' latency is skipped)\n", VIGIL_MODELS_DIR);
+  else if (!measure_latency(dir, "networks", study, std::string("--models ") + VIGIL_MODELS_DIR))
+    return 1;
+  if (!measure_latency(dir, "classical", study, "--no-models")) return 1;
   return 0;
 }
