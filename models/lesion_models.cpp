@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 
+#include "core/fifo_mutex.h"
 #include "kernels/components.h"
 #include "models/detection/patch_sampler.h"
 #include "models/package/model_loader.h"
@@ -114,7 +115,9 @@ class TorchLesionModels final : public LesionModels {
                                               std::optional<double> reach_mm) const;
 
   LoadedModel classifier_, segmenter_;
-  mutable std::mutex mutex_;  // one inference at a time: node workers share the models
+  // One batch at a time, callers taking turns batch by batch: node workers share the models, and
+  // a long pass (the segmenter over a whole lung) must not hold up another study's classifier.
+  mutable FifoMutex turns_;
 };
 
 }  // namespace
@@ -124,11 +127,11 @@ std::unique_ptr<LesionModels> load_torch_lesion_models(const std::string& folder
 }
 
 std::vector<double> TorchLesionModels::classify(const Volume& ct, const std::vector<Vec3>& centres) const {
-  std::lock_guard lock(mutex_);
   const LoadedModel& m = classifier_;
   const detection::PatchGrid grid = grid_of(m.manifest);
   std::vector<double> out;
   for (std::size_t begin = 0; begin < centres.size(); begin += batch_size(m)) {
+    std::lock_guard lock(turns_);
     const std::size_t end = std::min(centres.size(), begin + batch_size(m));
     // Shifted so that 0.5 is the manifest's operating point (monotone: rankings are unchanged).
     const double t = m.manifest.operating_threshold, shift = std::log(t / (1 - t));
@@ -136,6 +139,7 @@ std::vector<double> TorchLesionModels::classify(const Volume& ct, const std::vec
                                 .to(torch::kCPU, torch::kDouble).reshape({-1}).contiguous();
     out.insert(out.end(), p.data_ptr<double>(), p.data_ptr<double>() + p.numel());
   }
+  std::lock_guard lock(turns_);  // not while another caller's batch runs
   release_network_buffers();
   return out;
 }
@@ -146,7 +150,6 @@ std::vector<LesionMask> TorchLesionModels::segment(const Volume& ct, const std::
 
 std::vector<LesionMask> TorchLesionModels::thresholded_windows(const Volume& ct, const std::vector<Vec3>& centres,
                                                                std::optional<double> reach_mm) const {
-  std::lock_guard lock(mutex_);
   const LoadedModel& m = segmenter_;
   const detection::PatchGrid grid = grid_of(m.manifest);
   const std::array<int, 3> n{grid.size_zyx[2], grid.size_zyx[1], grid.size_zyx[0]};
@@ -155,9 +158,11 @@ std::vector<LesionMask> TorchLesionModels::thresholded_windows(const Volume& ct,
   const std::array<double, 3> reach{r / grid.spacing_mm[0], r / grid.spacing_mm[1], r / grid.spacing_mm[2]};
   std::vector<LesionMask> out;
   for (std::size_t begin = 0; begin < centres.size(); begin += batch_size(m)) {
+    std::unique_lock lock(turns_);
     const std::size_t end = std::min(centres.size(), begin + batch_size(m));
     const torch::Tensor lesion = (torch::softmax(predict_batch(m, patch_batch(ct, centres, begin, end, grid, m.device)), 1)
                                       .select(1, 1) >= m.manifest.operating_threshold).to(torch::kCPU, torch::kUInt8).contiguous();
+    lock.unlock();  // the masks below are this caller's own
     const std::size_t voxels = std::size_t(n[0]) * n[1] * n[2];
     for (std::size_t i = begin; i < end; ++i) {
       LesionMask mask{detection::patch_geometry(ct.geometry, centres[i], grid), {}};
@@ -168,6 +173,7 @@ std::vector<LesionMask> TorchLesionModels::thresholded_windows(const Volume& ct,
       out.push_back(std::move(mask));
     }
   }
+  std::lock_guard lock(turns_);
   release_network_buffers();
   return out;
 }

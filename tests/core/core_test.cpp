@@ -1,12 +1,16 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
 #include <cmath>
 #include <random>
 #include <stdexcept>
 #include <vector>
 
 #include "core/error.h"
+#include "core/fifo_mutex.h"
 #include "core/geometry.h"
 #include "core/parallel.h"
 #include "core/uid_hash.h"
@@ -93,6 +97,49 @@ TEST(Error, CarriesCodeAndStableName) {
   EXPECT_EQ(e.code(), ErrorCode::kUnsupportedTransferSyntax);
   EXPECT_STREQ(error_code_name(e.code()), "unsupported_transfer_syntax");
   EXPECT_STREQ(e.what(), "x.dcm: JPEG XL");
+}
+
+// A holder that unlocks and locks again at once goes behind a thread already waiting (std::mutex
+// would let it barge back in): batch-by-batch users of the shared networks take turns.
+TEST(FifoMutex, AThreadThatRelocksGoesBehindTheOneAlreadyWaiting) {
+  FifoMutex m;
+  std::vector<char> order;
+  std::mutex order_mutex;
+  const auto record = [&](char who) {
+    std::lock_guard<std::mutex> g(order_mutex);
+    order.push_back(who);
+  };
+  m.lock();
+  std::thread waiter([&] {
+    std::lock_guard<FifoMutex> g(m);
+    record('B');
+  });
+  while (m.queued() < 2) std::this_thread::yield();  // B holds a ticket now
+  m.unlock();
+  m.lock();  // at once: behind B
+  record('A');
+  m.unlock();
+  waiter.join();
+  EXPECT_EQ(order, (std::vector<char>{'B', 'A'}));
+  EXPECT_TRUE(m.try_lock());
+  EXPECT_FALSE(m.try_lock());
+  m.unlock();
+  EXPECT_EQ(m.queued(), 0u);
+}
+
+TEST(FifoMutex, ManyThreadsCountingUnderItLoseNoIncrement) {
+  FifoMutex m;
+  long counter = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 2000; ++i) {
+        std::lock_guard<FifoMutex> g(m);
+        ++counter;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(counter, 12000);
 }
 
 }  // namespace

@@ -5,9 +5,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "core/error.h"
 #include "models/classifier3d.h"
@@ -170,6 +173,38 @@ TEST(ShippedModels, ResultsDoNotDependOnTheBatch) {
     EXPECT_NEAR(models->classify(ct, {centres[i]})[0], together[i], 1e-5) << "centre " << i;
   const auto masks = models->segment(ct, {centres[0], centres[1], centres[2]});
   EXPECT_EQ(models->segment(ct, {centres[1]})[0].mask, masks[1].mask);
+}
+
+// Node workers share one set of networks. A long pass (the segmenter over 48 windows, seconds on
+// a CPU) must not hold up another caller until it ends: callers take turns batch by batch, so the
+// second one waits for one batch at most. (On a GPU the pass may end before the second call.)
+TEST(ShippedModels, ASecondCallerWaitsForABatchNotForAWholePass) {
+  using Clock = std::chrono::steady_clock;
+  const auto seconds_since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
+  const auto models = load_torch_lesion_models(VIGIL_MODELS_DIR, false);
+  const auto study = synthetic::generate_study(held_out_config(), 9403, 0);
+  const Volume ct = study_volume(study);
+  const Geometry& g = ct.geometry;
+  std::vector<Vec3> windows;
+  for (int i = 0; i < 48; ++i)
+    windows.push_back(g.index_to_physical({0.3 * double(g.size[0]) + 3.0 * (i % 8), 0.4 * double(g.size[1]) + 3.0 * (i / 8),
+                                           0.5 * double(g.size[2])}));
+  const auto started = Clock::now();
+  std::atomic<bool> running{false};
+  double pass_s = 0;
+  std::thread pass([&] {
+    running = true;
+    models->segment_windows(ct, windows);
+    pass_s = seconds_since(started);
+  });
+  while (!running) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the pass is in its batches now
+  const auto asked = Clock::now();
+  const double p = models->classify(ct, {windows[0]})[0];
+  const double waited = seconds_since(asked);
+  pass.join();
+  EXPECT_TRUE(p >= 0 && p <= 1);
+  EXPECT_LT(waited, 0.5 * pass_s) << "the classifier call waited " << waited << " s of a " << pass_s << " s pass";
 }
 
 TEST(ShippedModels, ClassifierRanksLesionsAboveOtherCandidatesOnHeldOutStudies) {
