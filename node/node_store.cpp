@@ -53,13 +53,13 @@ bool NodeStore::record_instance(const ReceivedInstance& in, LatePolicy late, dou
   std::string seen_state;
   {
     std::lock_guard<std::mutex> lock(db_.mutex());
-    Statement s(db_.handle(), "SELECT state FROM studies WHERE study_uid = ?");
+    Statement s(db_, "SELECT state FROM studies WHERE study_uid = ?");
     s.bind(1, in.study_uid);
     if (s.step()) seen_state = s.text(0);
   }
   Transaction t(db_, seen_state == "receiving" ? Commit::kUnflushed : Commit::kFlushed);
   {
-    Statement exists(db_.handle(), "SELECT 1 FROM instances WHERE sop_instance_uid = ?");
+    Statement exists(db_, "SELECT 1 FROM instances WHERE sop_instance_uid = ?");
     exists.bind(1, in.sop_instance_uid);
     if (exists.step()) return false;  // duplicate: the first copy stays (rolled back, nothing changed)
   }
@@ -67,7 +67,7 @@ bool NodeStore::record_instance(const ReceivedInstance& in, LatePolicy late, dou
           {in.sop_instance_uid, in.study_uid, in.series_uid, in.sop_class_uid, in.path, in.bytes, in.calling_ae, now});
   std::string state;
   {
-    Statement s(db_.handle(), "SELECT state FROM studies WHERE study_uid = ?");
+    Statement s(db_, "SELECT state FROM studies WHERE study_uid = ?");
     s.bind(1, in.study_uid);
     if (s.step()) state = s.text(0);
   }
@@ -119,7 +119,7 @@ std::optional<Job> NodeStore::lease(const std::string& worker, double lease_s, d
   Transaction t(db_);
   Job job;
   {
-    Statement s(db_.handle(), "SELECT study_uid, attempts FROM studies WHERE state = 'queued' AND next_attempt_at <= ? "
+    Statement s(db_, "SELECT study_uid, attempts FROM studies WHERE state = 'queued' AND next_attempt_at <= ? "
                               "ORDER BY next_attempt_at, first_received_at LIMIT 1");
     s.bind(1, now);
     if (!s.step()) return std::nullopt;
@@ -181,7 +181,7 @@ int NodeStore::recover_expired_leases(double now) {
 
 std::vector<Delivery> NodeStore::due_deliveries(double now, int limit) {
   std::lock_guard<std::mutex> lock(db_.mutex());
-  Statement s(db_.handle(), "SELECT d.study_uid, d.file, d.destination, d.kind, d.attempts FROM deliveries d "
+  Statement s(db_, "SELECT d.study_uid, d.file, d.destination, d.kind, d.attempts FROM deliveries d "
                             "JOIN studies s ON s.study_uid = d.study_uid WHERE d.state = 'pending' AND "
                             "s.state = 'exporting' AND d.next_attempt_at <= ? ORDER BY d.study_uid, d.destination, "
                             "d.file LIMIT ?");
@@ -218,7 +218,7 @@ int NodeStore::finish_delivered_studies(double now) {
 
 std::vector<std::string> NodeStore::instance_paths(const std::string& study_uid) {
   std::lock_guard<std::mutex> lock(db_.mutex());
-  Statement s(db_.handle(), "SELECT path FROM instances WHERE study_uid = ? ORDER BY path");
+  Statement s(db_, "SELECT path FROM instances WHERE study_uid = ? ORDER BY path");
   s.bind(1, study_uid);
   std::vector<std::string> out;
   while (s.step()) out.push_back(s.text(0));
@@ -227,35 +227,35 @@ std::vector<std::string> NodeStore::instance_paths(const std::string& study_uid)
 
 std::string NodeStore::calling_ae(const std::string& study_uid) {
   std::lock_guard<std::mutex> lock(db_.mutex());
-  Statement s(db_.handle(), "SELECT COALESCE(calling_ae, '') FROM studies WHERE study_uid = ?");
+  Statement s(db_, "SELECT COALESCE(calling_ae, '') FROM studies WHERE study_uid = ?");
   s.bind(1, study_uid);
   return s.step() ? s.text(0) : std::string();
 }
 
 int NodeStore::revision(const std::string& study_uid) {
   std::lock_guard<std::mutex> lock(db_.mutex());
-  Statement s(db_.handle(), "SELECT revision FROM studies WHERE study_uid = ?");
+  Statement s(db_, "SELECT revision FROM studies WHERE study_uid = ?");
   s.bind(1, study_uid);
   return s.step() ? static_cast<int>(s.integer(0)) : 0;
 }
 
 double NodeStore::first_received_at(const std::string& study_uid) {
   std::lock_guard<std::mutex> lock(db_.mutex());
-  Statement s(db_.handle(), "SELECT first_received_at FROM studies WHERE study_uid = ?");
+  Statement s(db_, "SELECT first_received_at FROM studies WHERE study_uid = ?");
   s.bind(1, study_uid);
   return s.step() ? s.real(0) : 0.0;
 }
 
 bool NodeStore::has_instance(const std::string& sop_instance_uid) {
   std::lock_guard<std::mutex> lock(db_.mutex());
-  Statement s(db_.handle(), "SELECT 1 FROM instances WHERE sop_instance_uid = ?");
+  Statement s(db_, "SELECT 1 FROM instances WHERE sop_instance_uid = ?");
   s.bind(1, sop_instance_uid);
   return s.step();
 }
 
 std::vector<StudyRow> NodeStore::studies() {
   std::lock_guard<std::mutex> lock(db_.mutex());
-  Statement s(db_.handle(),
+  Statement s(db_,
               "SELECT s.study_uid, s.state, COALESCE(s.calling_ae, ''), COALESCE(s.modality, ''), COALESCE(s.error, ''), "
               "COALESCE(s.result_folder, ''), s.instance_count, s.attempts, s.first_received_at, s.last_received_at, "
               "COALESCE(s.done_at, 0), (SELECT COUNT(*) FROM deliveries d WHERE d.study_uid = s.study_uid AND "
@@ -277,14 +277,14 @@ std::map<std::string, std::int64_t> NodeStore::state_counts() {
   std::lock_guard<std::mutex> lock(db_.mutex());
   std::map<std::string, std::int64_t> counts;
   for (const char* state : kStates) counts[state] = 0;
-  Statement s(db_.handle(), "SELECT state, COUNT(*) FROM studies GROUP BY state");
+  Statement s(db_, "SELECT state, COUNT(*) FROM studies GROUP BY state");
   while (s.step()) counts[s.text(0)] = s.integer(1);
   return counts;
 }
 
 std::int64_t NodeStore::instance_total() {
   std::lock_guard<std::mutex> lock(db_.mutex());
-  Statement s(db_.handle(), "SELECT COUNT(*) FROM instances");
+  Statement s(db_, "SELECT COUNT(*) FROM instances");
   return s.step() ? s.integer(0) : 0;
 }
 
@@ -304,7 +304,7 @@ void NodeStore::record_timing(const std::string& study_uid, const std::string& s
 
 std::map<std::string, NodeStore::Histogram> NodeStore::stage_histograms(const std::vector<double>& buckets) {
   std::lock_guard<std::mutex> lock(db_.mutex());
-  Statement s(db_.handle(), "SELECT stage, seconds FROM stage_timings");
+  Statement s(db_, "SELECT stage, seconds FROM stage_timings");
   std::map<std::string, Histogram> out;
   while (s.step()) {
     Histogram& h = out[s.text(0)];
@@ -319,7 +319,7 @@ std::map<std::string, NodeStore::Histogram> NodeStore::stage_histograms(const st
 
 std::int64_t NodeStore::delivery_failures() {
   std::lock_guard<std::mutex> lock(db_.mutex());
-  Statement s(db_.handle(), "SELECT COALESCE(SUM(attempts - (state = 'delivered')), 0) FROM deliveries");
+  Statement s(db_, "SELECT COALESCE(SUM(attempts - (state = 'delivered')), 0) FROM deliveries");
   return s.step() ? s.integer(0) : 0;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // A thin RAII wrapper over SQLite's C API: open (WAL, busy timeout), statements with bound
-// parameters, transactions. Throws vigil::Error(kIo) with SQLite's message on failure.
+// parameters (prepared once per connection and reused: the receive path runs the same few
+// statements for every instance), transactions. Throws vigil::Error(kIo) with SQLite's message.
 
 #include <sqlite3.h>
 
@@ -8,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -15,9 +17,13 @@ namespace vigil::node {
 
 using SqlValue = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
 
+class Database;
+
+/// A statement of `db`, taken from its cache of prepared statements (or prepared now) and handed
+/// back, reset, when destroyed.
 class Statement {
  public:
-  Statement(sqlite3* db, const std::string& sql);
+  Statement(Database& db, const std::string& sql);
   ~Statement();
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -31,7 +37,8 @@ class Statement {
   bool is_null(int column) const;
 
  private:
-  sqlite3* db_;
+  Database& db_;
+  std::string sql_;
   sqlite3_stmt* stmt_ = nullptr;
 };
 
@@ -49,8 +56,16 @@ class Database {
   std::mutex& mutex() { return mutex_; }
 
  private:
+  friend class Statement;
+  /// A prepared statement for `sql` no other Statement is using: an idle cached one, or a new one.
+  sqlite3_stmt* acquire(const std::string& sql);
+  /// Back to the cache, reset and unbound (finalized when the cache is full).
+  void release(const std::string& sql, sqlite3_stmt* stmt);
+
   sqlite3* db_ = nullptr;
   std::mutex mutex_;  // one connection shared by the node's threads
+  std::mutex cache_mutex_;
+  std::unordered_multimap<std::string, sqlite3_stmt*> idle_;  // prepared, not in use
 };
 
 /// How a transaction's COMMIT reaches the disk. kFlushed (the database's default, synchronous=FULL):

@@ -62,7 +62,7 @@ void WorklistStore::upsert(const nlohmann::json& summary, const std::string& res
             {uid, std::int64_t{f.value("number", 0)}, tracking, f.dump()});
   }
   // Findings a re-run no longer reports leave the list (their reviews stay in the history).
-  Statement old(db_.handle(), "SELECT id, tracking_uid FROM worklist_findings WHERE study_uid = ?");
+  Statement old(db_, "SELECT id, tracking_uid FROM worklist_findings WHERE study_uid = ?");
   old.bind(1, uid);
   std::vector<std::int64_t> gone;
   while (old.step())
@@ -75,7 +75,7 @@ nlohmann::json WorklistStore::study_row(Statement& s, double now) {
   const std::string uid = s.text(0);
   std::vector<Finding> findings;
   nlohmann::json list = nlohmann::json::array();
-  Statement f(db_.handle(), "SELECT id, finding, decision, COALESCE(comment, ''), COALESCE(reviewer, ''), "
+  Statement f(db_, "SELECT id, finding, decision, COALESCE(comment, ''), COALESCE(reviewer, ''), "
                             "COALESCE(reviewed_at, 0) FROM worklist_findings WHERE study_uid = ? ORDER BY number");
   f.bind(1, uid);
   while (f.step()) {
@@ -100,7 +100,7 @@ nlohmann::json WorklistStore::study_row(Statement& s, double now) {
 
 nlohmann::json WorklistStore::list(const WorklistFilter& filter, double now) {
   std::lock_guard<std::mutex> lock(db_.mutex());
-  Statement s(db_.handle(), "SELECT study_uid, state, received_at, COALESCE(requested_priority, ''), "
+  Statement s(db_, "SELECT study_uid, state, received_at, COALESCE(requested_priority, ''), "
                             "COALESCE(modality, ''), COALESCE(algorithm, ''), COALESCE(status, '') FROM worklist "
                             "WHERE (? = '' OR state = ?) AND (? = '' OR modality = ?) AND received_at >= ?");
   s.bind(1, filter.state).bind(2, filter.state).bind(3, filter.modality).bind(4, filter.modality).bind(5, filter.since);
@@ -119,14 +119,14 @@ nlohmann::json WorklistStore::list(const WorklistFilter& filter, double now) {
 
 std::optional<nlohmann::json> WorklistStore::study(const std::string& study_uid, double now) {
   std::lock_guard<std::mutex> lock(db_.mutex());
-  Statement s(db_.handle(), "SELECT study_uid, state, received_at, COALESCE(requested_priority, ''), "
+  Statement s(db_, "SELECT study_uid, state, received_at, COALESCE(requested_priority, ''), "
                             "COALESCE(modality, ''), COALESCE(algorithm, ''), COALESCE(status, '') FROM worklist "
                             "WHERE study_uid = ?");
   s.bind(1, study_uid);
   if (!s.step()) return std::nullopt;
   nlohmann::json row = study_row(s, now);
   nlohmann::json history = nlohmann::json::array();
-  Statement h(db_.handle(), "SELECT finding_id, decision, COALESCE(comment, ''), COALESCE(reviewer, ''), at FROM "
+  Statement h(db_, "SELECT finding_id, decision, COALESCE(comment, ''), COALESCE(reviewer, ''), at FROM "
                             "worklist_reviews WHERE study_uid = ? ORDER BY id");
   h.bind(1, study_uid);
   while (h.step())
@@ -138,7 +138,7 @@ std::optional<nlohmann::json> WorklistStore::study(const std::string& study_uid,
 
 std::string WorklistStore::result_folder(const std::string& study_uid) {
   std::lock_guard<std::mutex> lock(db_.mutex());
-  Statement s(db_.handle(), "SELECT COALESCE(result_folder, '') FROM worklist WHERE study_uid = ?");
+  Statement s(db_, "SELECT COALESCE(result_folder, '') FROM worklist WHERE study_uid = ?");
   s.bind(1, study_uid);
   return s.step() ? s.text(0) : std::string();
 }
@@ -150,7 +150,7 @@ bool WorklistStore::review(std::int64_t finding_id, const std::string& decision,
   Transaction t(db_);
   std::string study_uid;
   {
-    Statement s(db_.handle(), "SELECT study_uid FROM worklist_findings WHERE id = ?");
+    Statement s(db_, "SELECT study_uid FROM worklist_findings WHERE id = ?");
     s.bind(1, finding_id);
     if (!s.step()) return false;
     study_uid = s.text(0);

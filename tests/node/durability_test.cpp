@@ -1,7 +1,7 @@
-// The receive path's flush sharing and commit modes: FolderFlusher (concurrent callers share a
-// folder's fsyncs, none returns before a flush that began after its call) and Transaction's
-// unflushed mode (synchronous lowered for that transaction only). The node test sends real
-// studies through both.
+// The receive path's flush sharing and database use: FolderFlusher (concurrent callers share a
+// folder's fsyncs, none returns before a flush that began after its call), Transaction's
+// unflushed mode (synchronous lowered for that transaction only) and the statement cache (a
+// reused statement starts reset and unbound). The node test sends real studies through all three.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -91,7 +91,7 @@ TEST(FolderFlusher, AFailedFlushFailsItsCallersAndTheNextFlushCanSucceed) {
 
 int synchronous_setting(Database& db) {
   std::lock_guard<std::mutex> lock(db.mutex());
-  vigil::node::Statement s(db.handle(), "PRAGMA synchronous");
+  vigil::node::Statement s(db, "PRAGMA synchronous");
   return s.step() ? static_cast<int>(s.integer(0)) : -1;
 }
 
@@ -102,7 +102,7 @@ TEST(Transaction, UnflushedLowersSynchronousForItselfOnly) {
   EXPECT_EQ(synchronous_setting(db), 2);  // FULL: the database's default
   {
     Transaction t(db, Commit::kUnflushed);
-    vigil::node::Statement s(db.handle(), "PRAGMA synchronous");
+    vigil::node::Statement s(db, "PRAGMA synchronous");
     ASSERT_TRUE(s.step());
     EXPECT_EQ(s.integer(0), 1);  // NORMAL inside
     db.run("INSERT INTO t VALUES (1)");
@@ -120,9 +120,47 @@ TEST(Transaction, UnflushedLowersSynchronousForItselfOnly) {
     t.commit();
   }
   std::lock_guard<std::mutex> lock(db.mutex());
-  vigil::node::Statement rows(db.handle(), "SELECT group_concat(x) FROM t");
+  vigil::node::Statement rows(db, "SELECT group_concat(x) FROM t");
   ASSERT_TRUE(rows.step());
   EXPECT_EQ(rows.text(0), "1,3");
+}
+
+TEST(Database, CachedStatementsComeBackUnboundAndTwoOfTheSameSqlCanBeOpenAtOnce) {
+  vigil::test::TempDir dir("statement-cache");
+  Database db(dir.file("node.db"));
+  db.run("CREATE TABLE t(x INTEGER)");
+  db.run("INSERT INTO t VALUES (?)", {std::int64_t{5}});
+  {
+    vigil::node::Statement again(db, "INSERT INTO t VALUES (?)");  // the cached one: its 5 is gone
+    EXPECT_FALSE(again.step());
+  }
+  db.run("INSERT INTO t VALUES (?)", {std::int64_t{7}});
+  std::lock_guard<std::mutex> lock(db.mutex());
+  vigil::node::Statement outer(db, "SELECT x FROM t ORDER BY rowid");
+  vigil::node::Statement inner(db, "SELECT x FROM t ORDER BY rowid");  // in use: a second one
+  std::vector<std::string> seen;
+  while (outer.step()) {
+    seen.push_back(outer.is_null(0) ? "null" : std::to_string(outer.integer(0)));
+    ASSERT_TRUE(inner.step());
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"5", "null", "7"}));
+}
+
+// A statement dropped half-way through its rows is reset when it goes back to the cache, so it
+// does not keep a read transaction open (which would stop checkpoints from emptying the WAL).
+TEST(Database, AStatementDroppedMidwayHoldsNoReadLock) {
+  vigil::test::TempDir dir("statement-reset");
+  Database db(dir.file("node.db"));
+  db.run("CREATE TABLE t(x INTEGER)");
+  for (std::int64_t i = 0; i < 3; ++i) db.run("INSERT INTO t VALUES (?)", {i});
+  {
+    vigil::node::Statement half(db, "SELECT x FROM t");
+    ASSERT_TRUE(half.step());
+  }
+  Database other(dir.file("node.db"));
+  vigil::node::Statement checkpoint(other, "PRAGMA wal_checkpoint(TRUNCATE)");
+  ASSERT_TRUE(checkpoint.step());
+  EXPECT_EQ(checkpoint.integer(0), 0) << "the checkpoint was blocked by a reader";
 }
 
 }  // namespace

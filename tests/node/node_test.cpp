@@ -260,12 +260,12 @@ TEST(Node, HostileSendersAreRefusedAndTheNodeKeepsServing) {
   EXPECT_EQ(node.status()["instances"], 20);
   // The audit trail recorded the refused association with the peer's address.
   vigil::node::Database db(dir.file("node/node.db"));
-  vigil::node::Statement audit(db.handle(), "SELECT peer, detail FROM audit WHERE calling_ae = 'INTRUDER'");
+  vigil::node::Statement audit(db, "SELECT peer, detail FROM audit WHERE calling_ae = 'INTRUDER'");
   ASSERT_TRUE(audit.step()) << "the refused association is in the audit trail";
   EXPECT_EQ(audit.text(0), "127.0.0.1");
   EXPECT_NE(audit.text(1).find("rejected"), std::string::npos) << audit.text(1);
   // The association ended by the oversized P-DATA is recorded as aborted, with DCMTK's reason.
-  vigil::node::Statement aborted(db.handle(), "SELECT count(*) FROM audit WHERE detail LIKE 'aborted:%'");
+  vigil::node::Statement aborted(db, "SELECT count(*) FROM audit WHERE detail LIKE 'aborted:%'");
   ASSERT_TRUE(aborted.step());
   EXPECT_GE(aborted.integer(0), 1) << "no aborted association in the audit trail";
 }

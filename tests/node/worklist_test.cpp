@@ -196,7 +196,7 @@ TEST_F(WorklistApi, ReviewsChangeStateAndAreRecorded) {
   EXPECT_EQ(after["reviews"].size(), findings.size() + 1) << "every decision stays in the history";
   EXPECT_EQ(after["reviews"][0]["comment"], "agree");
   vigil::node::Database db(dir_->file("wl/node.db"));
-  vigil::node::Statement audit(db.handle(), "SELECT calling_ae, detail FROM audit WHERE event = 'review' ORDER BY id");
+  vigil::node::Statement audit(db, "SELECT calling_ae, detail FROM audit WHERE event = 'review' ORDER BY id");
   ASSERT_TRUE(audit.step()) << "reviews reach the audit trail";
   EXPECT_EQ(audit.text(0), "dr a");
   EXPECT_NE(audit.text(1).find("accepted"), std::string::npos);
