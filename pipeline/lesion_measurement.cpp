@@ -79,23 +79,40 @@ Region grow(const Volume& ct, const Candidate& c, const MeasurementOptions& o, c
   const double threshold = threshold_hu.value_or(std::clamp(0.5 * (core_hu + o.lung_hu), o.ground_glass_hu, -300.0));
   if (seed_hu < threshold || taken[linear(g, seed)]) return {};
 
-  Region region;
-  std::deque<Index> queue{seed};
-  std::unordered_set<std::size_t> marked{linear(g, seed)};  // regions are small: a local set
-  const std::size_t cap = 200000;
-  while (!queue.empty() && region.voxels.size() < cap) {
-    const Index p = queue.front();
-    queue.pop_front();
-    region.voxels.push_back(linear(g, p));
-    static constexpr int kSteps[6][3] = {{1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1}};
-    for (const auto& s : kSteps) {
-      const Index q{p[0] + s[0], p[1] + s[1], p[2] + s[2]};
-      if (!inside(g, q) || distance_mm(g, q, centre) > limit_radius) continue;
-      const std::size_t idx = linear(g, q);
-      if (taken[idx] || ct.voxels[idx] < threshold || !marked.insert(idx).second) continue;
-      queue.push_back(q);
+  const auto grow_within = [&](double radius_mm) {
+    Region region;
+    std::deque<Index> queue{seed};
+    std::unordered_set<std::size_t> marked{linear(g, seed)};  // regions are small: a local set
+    const std::size_t cap = 200000;
+    while (!queue.empty() && region.voxels.size() < cap) {
+      const Index p = queue.front();
+      queue.pop_front();
+      region.voxels.push_back(linear(g, p));
+      static constexpr int kSteps[6][3] = {{1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1}};
+      for (const auto& s : kSteps) {
+        const Index q{p[0] + s[0], p[1] + s[1], p[2] + s[2]};
+        if (!inside(g, q) || distance_mm(g, q, centre) > radius_mm) continue;
+        const std::size_t idx = linear(g, q);
+        if (taken[idx] || ct.voxels[idx] < threshold || !marked.insert(idx).second) continue;
+        queue.push_back(q);
+      }
     }
+    return region;
+  };
+  Region region = grow_within(limit_radius);
+  // Leaked into a structure as dense as the lesion (the chest wall, a vessel): the region fills
+  // the bound on one side and its centre moves there. Grown again within the candidate's own blob
+  // radius (plus a voxel), the lesion keeps at most a thin cap of that structure.
+  Vec3 sum{0, 0, 0};
+  for (std::size_t idx : region.voxels) {
+    const std::size_t plane = g.size[0] * g.size[1];
+    sum = add(sum, Vec3{double(idx % plane % g.size[0]), double(idx % plane / g.size[0]), double(idx / plane)});
   }
+  const Vec3 centroid = g.index_to_physical(scale(sum, 1.0 / double(region.voxels.size())));
+  const double voxel_mm = std::max({g.spacing_mm[0], g.spacing_mm[1], g.spacing_mm[2]});
+  if (norm(sub(centroid, g.index_to_physical({double(centre[0]), double(centre[1]), double(centre[2])}))) >
+      std::max(1.0, 0.4 * c.radius_mm))
+    region = grow_within(c.radius_mm + voxel_mm);
   return region;
 }
 

@@ -117,5 +117,43 @@ TEST(LesionMeasurement, APartSolidNoduleGrownFromItsCoreIsMeasuredOnItsGroundGla
   }
 }
 
+// A small solid nodule touching the chest wall, with no segmenter mask: grown at the halfway
+// threshold it flows into the wall (as dense as the nodule) up to the growing's outer bound, and the
+// finding's centre and size describe the wall (2026-11-27: a 3.6 mm test nodule was reported as
+// 9.8 mm, its centre 2.6 mm off, which also made it a false positive). The finding must stay on
+// the nodule.
+TEST(LesionMeasurement, ASmallNoduleTouchingTheChestWallIsMeasuredWithoutTheWall) {
+  for (unsigned seed : {1u, 2u, 3u}) {
+    for (const double diameter : {3.6, 5.0, 6.5}) {
+      Volume ct;
+      ct.geometry.size = {56, 48, 40};
+      ct.geometry.spacing_mm = {0.7, 0.7, 1.0};
+      std::mt19937 rng(seed);
+      std::normal_distribution<float> noise(0.0f, 25.0f);
+      ct.voxels.resize(ct.geometry.voxel_count());
+      const Geometry& g = ct.geometry;
+      const Vec3 nodule = g.index_to_physical({27.5, 23.5, 19.5});
+      const double wall_x = nodule[0] + 0.5 * diameter;  // the wall's surface touches the nodule
+      for (std::size_t k = 0; k < g.size[2]; ++k)
+        for (std::size_t j = 0; j < g.size[1]; ++j)
+          for (std::size_t i = 0; i < g.size[0]; ++i) {
+            const Vec3 p = g.index_to_physical({double(i), double(j), double(k)});
+            float hu = p[0] >= wall_x ? 40.0f : -850.0f;
+            if (norm(sub(p, nodule)) <= 0.5 * diameter) hu = 20.0f;
+            ct.voxels[i + g.size[0] * (j + g.size[1] * k)] = hu + noise(rng);
+          }
+      Candidate c;
+      c.center_mm = nodule;
+      c.radius_mm = float(std::max(2.0, 0.5 * diameter));  // the blob filter's smallest scale is 2 mm
+      c.probability = 0.7;
+      const MeasuredLesions m = measure_lesions(ct, {c}, "1.2.3");
+      SCOPED_TRACE("seed " + std::to_string(seed) + ", " + std::to_string(diameter) + " mm");
+      ASSERT_EQ(m.findings.size(), 1u);
+      EXPECT_LE(norm(sub(m.findings[0].center_mm, nodule)), 0.25 * diameter) << "the centre moved into the wall";
+      EXPECT_LE(m.findings[0].long_axis_mm, 1.5 * diameter) << "the wall was measured with the nodule";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace vigil::pipeline
