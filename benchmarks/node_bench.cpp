@@ -160,6 +160,9 @@ bool measure_latency(vigil::test::TempDir& dir, const std::string& tag, const st
 
 int main() {
   std::setvbuf(stdout, nullptr, _IONBF, 0);  // children are forked: nothing buffered to duplicate
+  // Output piped into `head` must not kill the benchmark before its destructors stop the servers
+  // it started (Orthanc and vigil serve would be left running).
+  ::signal(SIGPIPE, SIG_IGN);
   vigil::test::TempDir dir("node-bench");
   std::ofstream(dir.file("synth.json")) << R"({"lesions_per_study": [3, 3], "p_no_lesion": 0, "slices": [300, 300]})";
   if (vigil::test::run_vigil("synth --out " + dir.file("in") + " --studies 1 --seed 88 --config " + dir.file("synth.json")).status)
