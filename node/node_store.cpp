@@ -120,7 +120,7 @@ std::optional<Job> NodeStore::lease(const std::string& worker, double lease_s, d
   Job job;
   {
     Statement s(db_, "SELECT study_uid, attempts FROM studies WHERE state = 'queued' AND next_attempt_at <= ? "
-                              "ORDER BY next_attempt_at, first_received_at LIMIT 1");
+                     "ORDER BY next_attempt_at, first_received_at LIMIT 1");
     s.bind(1, now);
     if (!s.step()) return std::nullopt;
     job.study_uid = s.text(0);
@@ -182,9 +182,9 @@ int NodeStore::recover_expired_leases(double now) {
 std::vector<Delivery> NodeStore::due_deliveries(double now, int limit) {
   std::lock_guard<std::mutex> lock(db_.mutex());
   Statement s(db_, "SELECT d.study_uid, d.file, d.destination, d.kind, d.attempts FROM deliveries d "
-                            "JOIN studies s ON s.study_uid = d.study_uid WHERE d.state = 'pending' AND "
-                            "s.state = 'exporting' AND d.next_attempt_at <= ? ORDER BY d.study_uid, d.destination, "
-                            "d.file LIMIT ?");
+                   "JOIN studies s ON s.study_uid = d.study_uid WHERE d.state = 'pending' AND "
+                   "s.state = 'exporting' AND d.next_attempt_at <= ? ORDER BY d.study_uid, d.destination, "
+                   "d.file LIMIT ?");
   s.bind(1, now).bind(2, std::int64_t{limit});
   std::vector<Delivery> out;
   while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), static_cast<int>(s.integer(4))});

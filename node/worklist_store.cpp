@@ -76,7 +76,7 @@ nlohmann::json WorklistStore::study_row(Statement& s, double now) {
   std::vector<Finding> findings;
   nlohmann::json list = nlohmann::json::array();
   Statement f(db_, "SELECT id, finding, decision, COALESCE(comment, ''), COALESCE(reviewer, ''), "
-                            "COALESCE(reviewed_at, 0) FROM worklist_findings WHERE study_uid = ? ORDER BY number");
+                   "COALESCE(reviewed_at, 0) FROM worklist_findings WHERE study_uid = ? ORDER BY number");
   f.bind(1, uid);
   while (f.step()) {
     nlohmann::json finding = nlohmann::json::parse(f.text(1));
@@ -101,8 +101,8 @@ nlohmann::json WorklistStore::study_row(Statement& s, double now) {
 nlohmann::json WorklistStore::list(const WorklistFilter& filter, double now) {
   std::lock_guard<std::mutex> lock(db_.mutex());
   Statement s(db_, "SELECT study_uid, state, received_at, COALESCE(requested_priority, ''), "
-                            "COALESCE(modality, ''), COALESCE(algorithm, ''), COALESCE(status, '') FROM worklist "
-                            "WHERE (? = '' OR state = ?) AND (? = '' OR modality = ?) AND received_at >= ?");
+                   "COALESCE(modality, ''), COALESCE(algorithm, ''), COALESCE(status, '') FROM worklist "
+                   "WHERE (? = '' OR state = ?) AND (? = '' OR modality = ?) AND received_at >= ?");
   s.bind(1, filter.state).bind(2, filter.state).bind(3, filter.modality).bind(4, filter.modality).bind(5, filter.since);
   std::map<std::string, nlohmann::json> rows;  // by Study UID
   std::vector<RankedStudy> order;
@@ -120,14 +120,14 @@ nlohmann::json WorklistStore::list(const WorklistFilter& filter, double now) {
 std::optional<nlohmann::json> WorklistStore::study(const std::string& study_uid, double now) {
   std::lock_guard<std::mutex> lock(db_.mutex());
   Statement s(db_, "SELECT study_uid, state, received_at, COALESCE(requested_priority, ''), "
-                            "COALESCE(modality, ''), COALESCE(algorithm, ''), COALESCE(status, '') FROM worklist "
-                            "WHERE study_uid = ?");
+                   "COALESCE(modality, ''), COALESCE(algorithm, ''), COALESCE(status, '') FROM worklist "
+                   "WHERE study_uid = ?");
   s.bind(1, study_uid);
   if (!s.step()) return std::nullopt;
   nlohmann::json row = study_row(s, now);
   nlohmann::json history = nlohmann::json::array();
   Statement h(db_, "SELECT finding_id, decision, COALESCE(comment, ''), COALESCE(reviewer, ''), at FROM "
-                            "worklist_reviews WHERE study_uid = ? ORDER BY id");
+                   "worklist_reviews WHERE study_uid = ? ORDER BY id");
   h.bind(1, study_uid);
   while (h.step())
     history.push_back({{"finding_id", h.integer(0)}, {"decision", h.text(1)}, {"comment", h.text(2)},
