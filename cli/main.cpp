@@ -107,6 +107,9 @@ int main(int argc, char** argv) {
   serve_cmd->add_flag("--listen-any-host", node.listen_any_host, "Accept associations from other hosts (default: loopback only)");
   serve_cmd->add_option("--allow-host", node.allowed_hosts, "With --listen-any-host: only these peer addresses");
   serve_cmd->add_option("--max-associations", node.max_associations, "Concurrent associations")->capture_default_str();
+  serve_cmd->add_option("--min-free-mb", node.min_free_mb,
+                        "Refuse new instances (A700, senders retry) while the storage has less free space than this")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
   serve_cmd->add_option("--max-pdu", node.max_pdu, "Largest PDU we accept, bytes")->capture_default_str()->check(CLI::Range(4096, 131072));
   serve_cmd->add_option("--late-instances", serve.late_policy, "ignore, or rerun the study and resend its results")
       ->check(CLI::IsMember({"ignore", "rerun"}))->capture_default_str();

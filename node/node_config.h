@@ -21,6 +21,10 @@ struct NodeConfig {
   std::string storage = "vigil-node";      ///< instances, results, node.db, audit
   double stable_age_s = 5;                  ///< a study is complete after this long without new instances
   int max_associations = 20;
+  /// New instances are refused (A700, out of resources: senders retry) while the storage folder's
+  /// file system has less free space than this, so the studies already received can still be
+  /// processed and their results written.
+  double min_free_mb = 1024;
   int max_pdu = 116794;
   std::vector<std::string> allowed_calling_aes;  ///< empty: any
   bool listen_any_host = false;             ///< accept associations from other hosts (default loopback only)

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -23,7 +24,28 @@ void fsync_path(const std::string& path) {
 Receiver::Receiver(NodeStore& store, const NodeConfig& config)
     : store_(store), config_(config), folders_([](const std::string& folder) { fsync_path(folder); }) {}
 
+bool Receiver::storage_low() {
+  std::unique_lock<std::mutex> lock(space_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return space_low_;  // another association is checking right now
+  const double now = now_s();
+  if (space_checked_at_ >= 0 && now - space_checked_at_ < 1.0) return space_low_;
+  space_checked_at_ = now;
+  struct statvfs fs {};
+  if (::statvfs(config_.storage.c_str(), &fs) != 0) return space_low_;  // unknown: keep the last answer
+  const double free_mb = double(fs.f_bavail) * double(fs.f_frsize) / (1024.0 * 1024.0);
+  const bool low = free_mb < config_.min_free_mb;
+  if (low != space_low_.exchange(low)) {
+    if (low)
+      spdlog::error("storage has {:.0f} MB free, under --min-free-mb {:.0f}: refusing new instances (A700) until space "
+                    "is freed", free_mb, config_.min_free_mb);
+    else
+      spdlog::warn("storage has {:.0f} MB free again: accepting instances", free_mb);
+  }
+  return low;
+}
+
 std::uint16_t Receiver::on_instance(const dicom::IncomingInstance& in) {
+  if (storage_low()) return 0xA700;  // out of resources: the sender keeps the instance and retries
   dicom::InstanceHeader h;
   try {
     h = dicom::read_instance_header(in.temp_path);

@@ -3,6 +3,8 @@
 // study's folder + a database row) before the C-STORE response, detects duplicates, and writes
 // every association to the audit trail.
 
+#include <atomic>
+#include <mutex>
 #include <string>
 
 #include "dicom/store_scp.h"
@@ -19,9 +21,16 @@ class Receiver : public dicom::StoreHandler {
   void on_association(const dicom::AssociationSummary& summary) override;
 
  private:
+  /// True while the storage has less free space than config_.min_free_mb (checked at most once a
+  /// second; a change is logged once).
+  bool storage_low();
+
   NodeStore& store_;
   const NodeConfig& config_;
   FolderFlusher folders_;  // associations filling one study folder share its fsyncs
+  std::mutex space_mutex_;
+  double space_checked_at_ = -1;
+  std::atomic<bool> space_low_{false};
 };
 
 /// fsync of a file or folder; throws vigil::Error(kIo).

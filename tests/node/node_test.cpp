@@ -409,6 +409,38 @@ TEST(Node, InstanceRowsMissingFromTheDatabaseAreRecordedAgainFromDiskAtStartUp) 
   EXPECT_EQ(status["studies"][0]["instances"], 20);
 }
 
+// Short of free space, the node refuses new instances with A700 (out of resources: the sender
+// keeps them and retries) instead of filling the disk that the studies already received still
+// need for processing and results. It keeps serving, and accepts again once there is room (here:
+// restarted with an ordinary floor).
+TEST(Node, AStorageShortOfSpaceRefusesInstancesAndAcceptsThemOnceThereIsRoom) {
+  TempDir dir("node-space");
+  const std::string folder = study_folders(synth_studies(dir, 1, 8, 70)).front();
+  const std::string storage = dir.file("node");
+  {
+    const int port = vigil::test::free_port();
+    Node node(storage, port, "--stable-age-s 3600 --min-free-mb 1e12");  // more than any disk has
+    storescu(folder, port);  // its exit status does not tell refused instances apart
+    const json status = node.status();
+    EXPECT_EQ(status["instances"], 0) << status.dump(2);
+    EXPECT_EQ(vigil::test::run_command("echoscu -aec VIGIL 127.0.0.1 " + std::to_string(port) + " >/dev/null 2>&1").status,
+              0);
+    node.kill(SIGTERM);
+  }
+  std::ifstream log(storage + "/serve.log");
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("refusing new instances"), std::string::npos) << text;
+  std::size_t left = 0;
+  for (const char* sub : {"/incoming", "/instances"})
+    for (const auto& e : std::filesystem::recursive_directory_iterator(storage + sub)) left += e.is_regular_file();
+  EXPECT_EQ(left, 0u) << "a refused instance left a file behind";
+
+  const int port = vigil::test::free_port();
+  Node node(storage, port, "--stable-age-s 3600");
+  ASSERT_EQ(storescu(folder, port), 0);
+  EXPECT_EQ(node.status()["instances"], 8);
+}
+
 TEST(Node, AStudyIsCompleteAsSoonAsTheAnnouncedInstanceCountArrived) {
   TempDir dir("node-count");
   const std::string input = synth_studies(dir, 1, 20, 68);
