@@ -110,6 +110,9 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--min-free-mb", node.min_free_mb,
                         "Refuse new instances (A700, senders retry) while the storage has less free space than this")
       ->capture_default_str()->check(CLI::NonNegativeNumber);
+  serve_cmd->add_option("--retain-days", node.retain_days,
+                        "Remove a study's received instances this many days after it is done (0 = keep them)")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
   serve_cmd->add_option("--max-pdu", node.max_pdu, "Largest PDU we accept, bytes")->capture_default_str()->check(CLI::Range(4096, 131072));
   serve_cmd->add_option("--late-instances", serve.late_policy, "ignore, or rerun the study and resend its results")
       ->check(CLI::IsMember({"ignore", "rerun"}))->capture_default_str();

@@ -25,6 +25,9 @@ struct NodeConfig {
   /// file system has less free space than this, so the studies already received can still be
   /// processed and their results written.
   double min_free_mb = 1024;
+  /// Received instances of a study are removed this many days after it is done (0 = kept until an
+  /// operator removes them). Results, worklist entries and the audit trail stay.
+  double retain_days = 0;
   int max_pdu = 116794;
   std::vector<std::string> allowed_calling_aes;  ///< empty: any
   bool listen_any_host = false;             ///< accept associations from other hosts (default loopback only)

@@ -13,6 +13,7 @@
 #include "node/node_store.h"
 #include "node/outbox.h"
 #include "node/receiver.h"
+#include "node/retention.h"
 #include "node/study_worker.h"
 #include "node/worklist_api.h"
 #include "node/worklist_store.h"
@@ -77,11 +78,16 @@ void serve(const NodeConfig& config, const std::atomic<bool>& stop) {
     }
   });
   std::thread tracker([&] {
+    double retention_pass_at = 0;
     while (!workers_stop) {
       try {
         const double now = now_s();
         if (const int n = store.complete_stable_studies(config.stable_age_s, now)) spdlog::info("{} stud(ies) complete", n);
         store.recover_expired_leases(now);
+        if (config.retain_days > 0 && now >= retention_pass_at) {
+          retention_pass_at = now + 5;  // a cheap indexed query; files go only for expired studies
+          purge_expired_originals(store, config.retain_days * 86400.0, now);
+        }
       } catch (const std::exception& e) {
         spdlog::error("tracker: {}", e.what());
       }

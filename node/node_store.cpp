@@ -1,9 +1,10 @@
 #include "node/node_store.h"
 
-#include "node/audit_table.h"
-
 #include <chrono>
 #include <cmath>
+
+#include "core/uid_hash.h"
+#include "node/audit_table.h"
 
 namespace vigil::node {
 namespace {
@@ -19,7 +20,7 @@ CREATE TABLE IF NOT EXISTS studies(
   attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL DEFAULT 0,
   lease_owner TEXT, lease_expires REAL, result_folder TEXT, error TEXT,
   late_instances INTEGER NOT NULL DEFAULT 0, done_at REAL, revision INTEGER NOT NULL DEFAULT 0,
-  expected_instances INTEGER NOT NULL DEFAULT 0);
+  expected_instances INTEGER NOT NULL DEFAULT 0, originals_purged_at REAL);
 CREATE INDEX IF NOT EXISTS studies_by_state ON studies(state, next_attempt_at);
 CREATE TABLE IF NOT EXISTS deliveries(
   study_uid TEXT NOT NULL, file TEXT NOT NULL, destination TEXT NOT NULL, kind TEXT NOT NULL,
@@ -41,6 +42,14 @@ double now_s() {
 NodeStore::NodeStore(const std::string& path, int max_attempts) : db_(path), max_attempts_(max_attempts) {
   db_.exec(kSchema);
   db_.exec(kAuditTableSql);
+  // Databases made before retention existed get its column.
+  bool has_purged_column = false;
+  {
+    std::lock_guard<std::mutex> lock(db_.mutex());
+    Statement columns(db_, "PRAGMA table_info(studies)");
+    while (columns.step()) has_purged_column |= columns.text(1) == "originals_purged_at";
+  }
+  if (!has_purged_column) db_.exec("ALTER TABLE studies ADD COLUMN originals_purged_at REAL");
 }
 
 bool NodeStore::record_instance(const ReceivedInstance& in, LatePolicy late, double now) {
@@ -66,10 +75,11 @@ bool NodeStore::record_instance(const ReceivedInstance& in, LatePolicy late, dou
   db_.run("INSERT INTO instances VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
           {in.sop_instance_uid, in.study_uid, in.series_uid, in.sop_class_uid, in.path, in.bytes, in.calling_ae, now});
   std::string state;
+  bool originals_purged = false;
   {
-    Statement s(db_, "SELECT state FROM studies WHERE study_uid = ?");
+    Statement s(db_, "SELECT state, originals_purged_at IS NOT NULL FROM studies WHERE study_uid = ?");
     s.bind(1, in.study_uid);
-    if (s.step()) state = s.text(0);
+    if (s.step()) state = s.text(0), originals_purged = s.integer(1) != 0;
   }
   if (state.empty()) {
     db_.run("INSERT INTO studies(study_uid, state, calling_ae, modality, instance_count, first_received_at, "
@@ -80,7 +90,9 @@ bool NodeStore::record_instance(const ReceivedInstance& in, LatePolicy late, dou
             "modality = COALESCE(NULLIF(modality, ''), ?), expected_instances = MAX(expected_instances, ?) "
             "WHERE study_uid = ?",
             {now, in.modality, std::int64_t{in.expected_instances}, in.study_uid});
-  } else if (late == LatePolicy::kRerun && state != "processing") {
+  } else if (late == LatePolicy::kRerun && state != "processing" && !originals_purged) {
+    // (Once retention removed the originals, a re-run would see the late instances alone: they
+    // are kept as late instances and removed with the rest by the next retention pass.)
     // Arrived after completion: collect again and re-run; results keep their UIDs and replace
     // the earlier ones at the destinations.
     // Results already made (exporting/done) get a new revision: new UIDs, the SR names its predecessor.
@@ -96,6 +108,44 @@ bool NodeStore::record_instance(const ReceivedInstance& in, LatePolicy late, dou
   }
   t.commit();
   return true;
+}
+
+std::vector<std::string> NodeStore::studies_with_expired_originals(double done_before, int limit) {
+  std::lock_guard<std::mutex> lock(db_.mutex());
+  Statement s(db_, "SELECT s.study_uid FROM studies s WHERE s.state = 'done' AND s.done_at < ? AND EXISTS "
+                   "(SELECT 1 FROM instances i WHERE i.study_uid = s.study_uid) ORDER BY s.done_at LIMIT ?");
+  s.bind(1, done_before).bind(2, std::int64_t{limit});
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.text(0));
+  return out;
+}
+
+std::vector<PurgedInstance> NodeStore::begin_purge(const std::string& study_uid, double now) {
+  Transaction t(db_);  // flushed: no late instance may re-run the study once its files start to go
+  std::vector<PurgedInstance> out;
+  {
+    Statement state(db_, "SELECT state FROM studies WHERE study_uid = ?");
+    state.bind(1, study_uid);
+    if (!state.step() || state.text(0) != "done") return out;  // moved on meanwhile: not now
+  }
+  db_.run("UPDATE studies SET originals_purged_at = COALESCE(originals_purged_at, ?) WHERE study_uid = ?",
+          {now, study_uid});
+  {
+    Statement s(db_, "SELECT sop_instance_uid, path FROM instances WHERE study_uid = ?");
+    s.bind(1, study_uid);
+    while (s.step()) out.push_back({s.text(0), s.text(1)});
+  }
+  t.commit();
+  return out;
+}
+
+void NodeStore::finish_purge(const std::string& study_uid, const std::vector<PurgedInstance>& removed, double now) {
+  Transaction t(db_);
+  for (const PurgedInstance& p : removed) db_.run("DELETE FROM instances WHERE sop_instance_uid = ?", {p.sop_instance_uid});
+  db_.run("INSERT INTO audit(at, event, calling_ae, called_ae, peer, count, detail) VALUES (?, 'purge', '', '', '', ?, ?)",
+          {now, static_cast<std::int64_t>(removed.size()),
+           "received instances of study " + hash_uid(study_uid) + " removed (retention)"});
+  t.commit();
 }
 
 int NodeStore::complete_stable_studies(double stable_age_s, double now) {

@@ -28,6 +28,11 @@ struct ReceivedInstance {
 
 enum class LatePolicy { kIgnore, kRerun };
 
+/// A received instance that retention removes.
+struct PurgedInstance {
+  std::string sop_instance_uid, path;
+};
+
 struct Delivery {
   std::string study_uid, file, destination, kind;  ///< kind: "result" or "forward"
   int attempts = 0;
@@ -49,6 +54,14 @@ class NodeStore : public JobQueue {
   /// Moves receiving studies to queued when their last instance is older than `stable_age_s`, or
   /// at once when the sender announced how many instances the study has and all have arrived.
   int complete_stable_studies(double stable_age_s, double now);
+  /// Retention of the received originals (node/retention.h). Studies done before `done_before`
+  /// whose received instances are still stored, oldest first.
+  std::vector<std::string> studies_with_expired_originals(double done_before, int limit);
+  /// Marks the study's originals purged (flushed: late instances no longer re-run it) and returns
+  /// its instance rows; none when the study is no longer done.
+  std::vector<PurgedInstance> begin_purge(const std::string& study_uid, double now);
+  /// Deletes those rows (their files are gone) and writes the audit row.
+  void finish_purge(const std::string& study_uid, const std::vector<PurgedInstance>& removed, double now);
   /// Hands back every lease (processing → queued): at start-up, for leases of a previous run.
   int release_all_leases();
 

@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "node/folder_flusher.h"
+#include "node/node_store.h"
 #include "node/sqlite_db.h"
 #include "tests/support/test_paths.h"
 
@@ -161,6 +162,36 @@ TEST(Database, AStatementDroppedMidwayHoldsNoReadLock) {
   vigil::node::Statement checkpoint(other, "PRAGMA wal_checkpoint(TRUNCATE)");
   ASSERT_TRUE(checkpoint.step());
   EXPECT_EQ(checkpoint.integer(0), 0) << "the checkpoint was blocked by a reader";
+}
+
+// A node.db made before retention existed gets the studies table's new column when the node
+// opens it (once: opening again must not try to add it twice), and works on.
+TEST(NodeStore, ADatabaseFromBeforeRetentionGetsItsColumn) {
+  vigil::test::TempDir dir("node-store-migration");
+  const std::string path = dir.file("node.db");
+  {
+    Database old(path);
+    old.exec("CREATE TABLE studies(study_uid TEXT PRIMARY KEY, state TEXT NOT NULL, calling_ae TEXT, modality TEXT, "
+             "instance_count INTEGER NOT NULL DEFAULT 0, first_received_at REAL, last_received_at REAL, "
+             "attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL DEFAULT 0, lease_owner TEXT, "
+             "lease_expires REAL, result_folder TEXT, error TEXT, late_instances INTEGER NOT NULL DEFAULT 0, "
+             "done_at REAL, revision INTEGER NOT NULL DEFAULT 0, expected_instances INTEGER NOT NULL DEFAULT 0)");
+  }
+  {
+    vigil::node::NodeStore store(path);
+    const vigil::node::ReceivedInstance r{"1.2.3.4.1", "1.2.840.10008.5.1.4.1.1.2", "1.2.3.4", "1.2.3.4.0", "CT",
+                                          dir.file("x.dcm"), 10, "SCANNER", 0};
+    EXPECT_TRUE(store.record_instance(r, vigil::node::LatePolicy::kRerun, 1.0));
+    EXPECT_EQ(store.instance_total(), 1);
+  }
+  vigil::node::NodeStore again(path);
+  EXPECT_EQ(again.instance_total(), 1);
+  Database db(path);
+  std::lock_guard<std::mutex> lock(db.mutex());
+  vigil::node::Statement columns(db, "PRAGMA table_info(studies)");
+  int found = 0;
+  while (columns.step()) found += columns.text(1) == "originals_purged_at";
+  EXPECT_EQ(found, 1);
 }
 
 }  // namespace

@@ -441,6 +441,61 @@ TEST(Node, AStorageShortOfSpaceRefusesInstancesAndAcceptsThemOnceThereIsRoom) {
   EXPECT_EQ(node.status()["instances"], 8);
 }
 
+// Retention: the received instances of a study done longer than --retain-days ago are removed,
+// files and rows (its results and the audit trail stay); a dead-lettered study keeps them (someone
+// must look at it); and a late instance after the removal does not re-run the study on its own:
+// it is kept as late and removed by the next pass.
+TEST(Node, RetentionRemovesTheOriginalsOfDoneStudiesAndALateInstanceDoesNotReRunThem) {
+  TempDir dir("node-retention"), short_dir("node-retention-dead");
+  const std::string folder = study_folders(synth_studies(dir, 1, 20, 71)).front();
+  const std::string too_short = study_folders(synth_studies(short_dir, 1, 8, 72)).front();  // < 16 images: dead
+  const std::string storage = dir.file("node");
+  const int port = vigil::test::free_port();
+  Node node(storage, port, "--retain-days 0.00002 --late-instances rerun --max-attempts 1");  // 1.7 s
+  ASSERT_EQ(storescu(folder, port), 0);
+  ASSERT_EQ(storescu(too_short, port), 0);
+  const auto settled = [&] {
+    const json st = node.status();
+    if (!st.is_object() || st["studies"].size() != 2) return false;
+    for (const auto& s : st["studies"])
+      if (s["state"] != "done" && s["state"] != "dead") return false;
+    return true;
+  };
+  ASSERT_TRUE(wait_until(settled, std::chrono::seconds(90))) << node.status().dump(2);
+  const auto stored_files = [&] {
+    std::size_t n = 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(storage + "/instances")) n += e.is_regular_file();
+    return n;
+  };
+  // The done study's 20 go; the dead study's 8 stay.
+  ASSERT_TRUE(wait_until([&] { return node.status()["instances"] == 8 && stored_files() == 8; }, std::chrono::seconds(30)))
+      << node.status().dump(2);
+  std::this_thread::sleep_for(std::chrono::seconds(6));  // another retention pass: the dead study keeps its 8
+  EXPECT_EQ(node.status()["instances"], 8);
+  EXPECT_EQ(stored_files(), 8u);
+  bool summary = false;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(storage + "/results"))
+    summary |= e.path().filename() == "summary.json";
+  EXPECT_TRUE(summary) << "the results must stay";
+  {
+    vigil::node::Database db(storage + "/node.db");
+    std::lock_guard<std::mutex> lock(db.mutex());
+    vigil::node::Statement purged(db, "SELECT COALESCE(SUM(count), 0) FROM audit WHERE event = 'purge'");
+    ASSERT_TRUE(purged.step());
+    EXPECT_EQ(purged.integer(0), 20);
+  }
+
+  std::string one;
+  for (const auto& e : std::filesystem::directory_iterator(folder)) one = e.path().string();
+  ASSERT_EQ(storescu(one, port), 0);
+  std::this_thread::sleep_for(std::chrono::seconds(4));  // past the 1 s stable age: a re-run would have begun
+  const json status = node.status();  // studies in order of arrival: the 20-image one first
+  EXPECT_EQ(status["studies"][0]["state"], "done") << status.dump(2);
+  EXPECT_EQ(status["studies"][1]["state"], "dead") << status.dump(2);
+  EXPECT_TRUE(wait_until([&] { return node.status()["instances"] == 8 && stored_files() == 8; }, std::chrono::seconds(30)))
+      << node.status().dump(2);
+}
+
 TEST(Node, AStudyIsCompleteAsSoonAsTheAnnouncedInstanceCountArrived) {
   TempDir dir("node-count");
   const std::string input = synth_studies(dir, 1, 20, 68);
