@@ -25,7 +25,7 @@ int purge_expired_originals(NodeStore& store, double retain_s, double now, int m
       removed.push_back(p);
     }
     // The study's folder, once empty (a late instance may still be in it).
-    if (!instances.empty()) std::filesystem::remove(std::filesystem::path(instances.front().path).parent_path(), ec);
+    std::filesystem::remove(std::filesystem::path(instances.front().path).parent_path(), ec);
     store.finish_purge(study, removed, now);
     spdlog::info("retention: {} received instance(s) of study {} removed", removed.size(), hash_uid(study));
     removed_total += static_cast<int>(removed.size());
