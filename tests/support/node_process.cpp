@@ -25,8 +25,10 @@ Node::Node(const std::string& storage, int port, const std::string& extra) : sto
     // The node tests are about durability and routing: the classical detector keeps each study's
     // analysis short and the restarts cheap (the networks are tested by `vigil run` and `vigil eval`).
     const std::string models = extra.find("--models") == std::string::npos ? " --no-models " : " ";
+    // The free-space floor has its own test; the others must not depend on the host's /tmp size.
+    const std::string floor = extra.find("--min-free-mb") == std::string::npos ? " --min-free-mb 64 " : " ";
     const std::string cmd = "exec " + vigil_binary() + " serve --storage " + storage + " --port " +
-                            std::to_string(port) + stable + models + extra;
+                            std::to_string(port) + stable + models + floor + extra;
     ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
     std::_Exit(127);
   }

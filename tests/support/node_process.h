@@ -11,8 +11,8 @@ namespace vigil::test {
 
 class Node {
  public:
-  /// Starts `vigil serve --storage STORAGE --port PORT --stable-age-s 1 EXTRA` (EXTRA may set its
-  /// own --stable-age-s).
+  /// Starts `vigil serve --storage STORAGE --port PORT --stable-age-s 1 --no-models --min-free-mb 64
+  /// EXTRA` (EXTRA may set its own --stable-age-s, --models or --min-free-mb).
   Node(const std::string& storage, int port, const std::string& extra);
   ~Node();
   Node(const Node&) = delete;
