@@ -16,9 +16,12 @@ const std::vector<double> kBuckets{0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300};
 
 std::string metrics_text(NodeStore& store) {
   std::ostringstream out;
-  out << "# HELP vigil_instances_received_total DICOM instances stored by the node.\n"
+  out << "# HELP vigil_instances_received_total DICOM instances received and stored by the node (duplicates not).\n"
       << "# TYPE vigil_instances_received_total counter\n"
-      << "vigil_instances_received_total " << store.instance_total() << "\n"
+      << "vigil_instances_received_total " << store.instances_received_total() << "\n"
+      << "# HELP vigil_instances_stored Received instances on disk now (retention removes old ones).\n"
+      << "# TYPE vigil_instances_stored gauge\n"
+      << "vigil_instances_stored " << store.instance_total() << "\n"
       << "# HELP vigil_studies Studies by lifecycle state.\n# TYPE vigil_studies gauge\n";
   for (const auto& [state, n] : store.state_counts()) out << "vigil_studies{state=\"" << state << "\"} " << n << "\n";
   out << "# HELP vigil_delivery_failures_total Failed C-STORE attempts to destinations.\n"

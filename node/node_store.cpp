@@ -332,6 +332,12 @@ std::map<std::string, std::int64_t> NodeStore::state_counts() {
   return counts;
 }
 
+std::int64_t NodeStore::instances_received_total() {
+  std::lock_guard<std::mutex> lock(db_.mutex());
+  Statement s(db_, "SELECT COALESCE(SUM(instance_count), 0) FROM studies");
+  return s.step() ? s.integer(0) : 0;
+}
+
 std::int64_t NodeStore::instance_total() {
   std::lock_guard<std::mutex> lock(db_.mutex());
   Statement s(db_, "SELECT COUNT(*) FROM instances");

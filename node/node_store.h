@@ -89,7 +89,10 @@ class NodeStore : public JobQueue {
   double first_received_at(const std::string& study_uid);
   std::vector<StudyRow> studies();
   std::map<std::string, std::int64_t> state_counts();
+  /// Instances stored now (retention removes the rows of purged ones).
   std::int64_t instance_total();
+  /// Instances ever recorded, late ones included, duplicates not (never decreases: /metrics' counter).
+  std::int64_t instances_received_total();
   void audit(const std::string& event, const std::string& calling_ae, const std::string& called_ae,
              const std::string& peer, std::int64_t count, const std::string& detail, double now);
   void record_timing(const std::string& study_uid, const std::string& stage, double seconds);

@@ -450,8 +450,9 @@ TEST(Node, RetentionRemovesTheOriginalsOfDoneStudiesAndALateInstanceDoesNotReRun
   const std::string folder = study_folders(synth_studies(dir, 1, 20, 71)).front();
   const std::string too_short = study_folders(synth_studies(short_dir, 1, 8, 72)).front();  // < 16 images: dead
   const std::string storage = dir.file("node");
-  const int port = vigil::test::free_port();
-  Node node(storage, port, "--retain-days 0.00002 --late-instances rerun --max-attempts 1");  // 1.7 s
+  const int port = vigil::test::free_port(), http_port = vigil::test::free_port();
+  Node node(storage, port, "--retain-days 0.00002 --late-instances rerun --max-attempts 1 --http-port " +
+                               std::to_string(http_port));  // 1.7 s
   ASSERT_EQ(storescu(folder, port), 0);
   ASSERT_EQ(storescu(too_short, port), 0);
   const auto settled = [&] {
@@ -484,6 +485,11 @@ TEST(Node, RetentionRemovesTheOriginalsOfDoneStudiesAndALateInstanceDoesNotReRun
     ASSERT_TRUE(purged.step());
     EXPECT_EQ(purged.integer(0), 20);
   }
+  // /metrics: the received counter never goes down; the stored gauge does.
+  httplib::Client http("127.0.0.1", http_port);
+  const std::string metrics = http.Get("/metrics")->body;
+  EXPECT_NE(metrics.find("vigil_instances_received_total 28\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("vigil_instances_stored 8\n"), std::string::npos) << metrics;
 
   std::string one;
   for (const auto& e : std::filesystem::directory_iterator(folder)) one = e.path().string();
