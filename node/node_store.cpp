@@ -142,9 +142,8 @@ std::vector<PurgedInstance> NodeStore::begin_purge(const std::string& study_uid,
 void NodeStore::finish_purge(const std::string& study_uid, const std::vector<PurgedInstance>& removed, double now) {
   Transaction t(db_);
   for (const PurgedInstance& p : removed) db_.run("DELETE FROM instances WHERE sop_instance_uid = ?", {p.sop_instance_uid});
-  db_.run("INSERT INTO audit(at, event, calling_ae, called_ae, peer, count, detail) VALUES (?, 'purge', '', '', '', ?, ?)",
-          {now, static_cast<std::int64_t>(removed.size()),
-           "received instances of study " + hash_uid(study_uid) + " removed (retention)"});
+  insert_audit_row(db_, now, "purge", "", "", "", static_cast<std::int64_t>(removed.size()),
+                   "received instances of study " + hash_uid(study_uid) + " removed (retention)");
   t.commit();
 }
 
@@ -347,8 +346,7 @@ std::int64_t NodeStore::instance_total() {
 void NodeStore::audit(const std::string& event, const std::string& calling_ae, const std::string& called_ae,
                       const std::string& peer, std::int64_t count, const std::string& detail, double now) {
   Transaction t(db_);
-  db_.run("INSERT INTO audit(at, event, calling_ae, called_ae, peer, count, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          {now, event, calling_ae, called_ae, peer, count, detail});
+  insert_audit_row(db_, now, event, calling_ae, called_ae, peer, count, detail);
   t.commit();
 }
 

@@ -160,8 +160,8 @@ bool WorklistStore::review(std::int64_t finding_id, const std::string& decision,
   db_.run("INSERT INTO worklist_reviews(finding_id, study_uid, decision, comment, reviewer, at) VALUES (?, ?, ?, ?, ?, ?)",
           {finding_id, study_uid, decision, comment, reviewer, now});
   // The audit trail names the reviewer and the finding, never the patient (study UID hashed).
-  db_.run("INSERT INTO audit(at, event, calling_ae, called_ae, peer, count, detail) VALUES (?, 'review', ?, '', '', 1, ?)",
-          {now, reviewer, "finding " + std::to_string(finding_id) + " of study " + hash_uid(study_uid) + " " + decision});
+  insert_audit_row(db_, now, "review", reviewer, "", "", 1,
+                   "finding " + std::to_string(finding_id) + " of study " + hash_uid(study_uid) + " " + decision);
   // in_review once someone has looked; reported when every finding has a decision.
   db_.run("UPDATE worklist SET state = CASE WHEN NOT EXISTS (SELECT 1 FROM worklist_findings WHERE study_uid = ? AND "
           "decision = 'pending') THEN 'reported' ELSE 'in_review' END WHERE study_uid = ?",
