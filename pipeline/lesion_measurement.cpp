@@ -46,6 +46,18 @@ double distance_mm(const Geometry& g, const Index& a, const Index& b) {
   return std::sqrt(d2);
 }
 
+// The mean position of `voxels` (linear indices of `g`), in patient mm.
+Vec3 centre_of_voxels(const Geometry& g, const std::vector<std::size_t>& voxels) {
+  Vec3 index_sum{0, 0, 0};
+  const std::size_t plane = g.size[0] * g.size[1];
+  for (std::size_t idx : voxels) {
+    const std::size_t k = idx / plane, in_plane = idx % plane;
+    index_sum = add(index_sum, Vec3{static_cast<double>(in_plane % g.size[0]), static_cast<double>(in_plane / g.size[0]),
+                                    static_cast<double>(k)});
+  }
+  return g.index_to_physical(scale(index_sum, 1.0 / static_cast<double>(voxels.size())));
+}
+
 // 6-connected growing from the brightest voxel near the centre, above a threshold halfway between
 // parenchyma and the lesion's core (or at `threshold_hu` when given), and never beyond a ball
 // around the centre: that bound is what keeps a juxtavascular or juxtapleural lesion from flowing
@@ -103,12 +115,7 @@ Region grow(const Volume& ct, const Candidate& c, const MeasurementOptions& o, c
   // Leaked into a structure as dense as the lesion (the chest wall, a vessel): the region fills
   // the bound on one side and its centre moves there. Grown again within the candidate's own blob
   // radius (plus a voxel), the lesion keeps at most a thin cap of that structure.
-  Vec3 sum{0, 0, 0};
-  for (std::size_t idx : region.voxels) {
-    const std::size_t plane = g.size[0] * g.size[1];
-    sum = add(sum, Vec3{double(idx % plane % g.size[0]), double(idx % plane / g.size[0]), double(idx / plane)});
-  }
-  const Vec3 centroid = g.index_to_physical(scale(sum, 1.0 / double(region.voxels.size())));
+  const Vec3 centroid = centre_of_voxels(g, region.voxels);
   const double voxel_mm = std::max({g.spacing_mm[0], g.spacing_mm[1], g.spacing_mm[2]});
   if (norm(sub(centroid, g.index_to_physical({double(centre[0]), double(centre[1]), double(centre[2])}))) >
       std::max(1.0, 0.4 * c.radius_mm))
@@ -252,18 +259,10 @@ MeasuredLesions measure_lesions(const Volume& ct, const std::vector<Candidate>& 
     f.number = static_cast<int>(out.findings.size()) + 1;
     f.probability = probability;
     f.volume_mm3 = static_cast<double>(region.voxels.size()) * voxel_mm3;
-    Vec3 index_sum{0, 0, 0};
     double hu_sum = 0;
-    const std::size_t plane = g.size[0] * g.size[1];
-    for (std::size_t idx : region.voxels) {
-      const std::size_t k = idx / plane, in_plane = idx % plane;
-      index_sum = add(index_sum, Vec3{static_cast<double>(in_plane % g.size[0]),
-                                      static_cast<double>(in_plane / g.size[0]), static_cast<double>(k)});
-      hu_sum += ct.voxels[idx];
-    }
-    const double n = static_cast<double>(region.voxels.size());
-    f.center_mm = g.index_to_physical(scale(index_sum, 1.0 / n));
-    f.mean_hu = hu_sum / n;
+    for (std::size_t idx : region.voxels) hu_sum += ct.voxels[idx];
+    f.center_mm = centre_of_voxels(g, region.voxels);
+    f.mean_hu = hu_sum / static_cast<double>(region.voxels.size());
     f.type = classify_attenuation(ct, region, options.solid_hu);
     SliceAxes axes = longest_slice_axes(g, region.voxels);
     f.key_slice = axes.slice;
