@@ -22,7 +22,11 @@ void fsync_path(const std::string& path) {
 }
 
 Receiver::Receiver(NodeStore& store, const NodeConfig& config)
-    : store_(store), config_(config), folders_([](const std::string& folder) { fsync_path(folder); }) {}
+    : store_(store), config_(config), folders_([](const std::string& folder) { fsync_path(folder); }) {
+  // Checked once before the first association: a caller that finds another association checking
+  // gets the last answer, which must not be a default "not low".
+  storage_low();
+}
 
 bool Receiver::storage_low() {
   std::unique_lock<std::mutex> lock(space_mutex_, std::try_to_lock);
