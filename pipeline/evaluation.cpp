@@ -172,6 +172,8 @@ EvalReport evaluate(const std::string& data, const AnalysisOptions& options, uns
         if (const auto it = truth_voxels.find(o.id); it != truth_voxels.end())
           o.mask_long_axis_mm = longest_slice_axes(labels.geometry, it->second).long_axis_mm;
 
+      for (const Vec3& c : analysis.candidate_centres)
+        if (const int hit = hit_lesion({c, 1.0}, truth.lesions); hit >= 0) truth.outcomes[std::size_t(hit)].has_candidate = true;
       std::vector<Mark> study_marks;
       for (const auto& c : analysis.scored_candidates) {
         study_marks.push_back({c.center_mm, c.probability});
@@ -238,11 +240,14 @@ void write_eval_json(const EvalReport& r, const std::string& path) {
   }
   std::size_t reported = 0;
   for (const auto& l : r.lesions) reported += l.reported;
+  std::size_t lesions_4mm = 0, with_candidate_4mm = 0;
+  for (const auto& l : r.lesions)
+    if (l.diameter_mm >= 4.0) ++lesions_4mm, with_candidate_4mm += l.has_candidate;
   json lesions = json::array();
   for (const auto& l : r.lesions)
     lesions.push_back({{"study", l.study}, {"id", l.id}, {"diameter_mm", l.diameter_mm}, {"long_axis_mm", l.long_axis_mm},
                        {"mask_long_axis_mm", l.mask_long_axis_mm},
-                       {"type", l.type}, {"placement", l.placement}, {"best_probability", l.best_probability},
+                       {"type", l.type}, {"placement", l.placement}, {"best_probability", l.best_probability}, {"has_candidate", l.has_candidate},
                        {"reported", l.reported}, {"dice", l.dice}, {"long_axis_error_mm", l.long_axis_error_mm},
                        {"long_axis_signed_error_mm", l.long_axis_signed_error_mm},
                        {"long_axis_3d_signed_error_mm", l.long_axis_3d_signed_error_mm}});
@@ -265,6 +270,11 @@ void write_eval_json(const EvalReport& r, const std::string& path) {
                            {"by_size", grouped([](const LesionOutcome& l) { return size_bin(l.diameter_mm); })},
                            {"by_type", grouped([](const LesionOutcome& l) { return l.type; })},
                            {"by_placement", grouped([](const LesionOutcome& l) { return l.placement; })}}},
+      {"candidate_recall_4mm_and_larger",
+       {{"lesions", lesions_4mm}, {"with_candidate", with_candidate_4mm},
+        {"recall", lesions_4mm ? double(with_candidate_4mm) / double(lesions_4mm) : 0.0},
+        {"what", "lesions >= 4 mm with a candidate within their radius, among the candidates before NMS (at most "
+                 "CandidateOptions::max_candidates a study)"}}},
       {"dice_lesions_8mm_and_larger", {{"count", dice_8mm.size()}, {"median", median(dice_8mm)}}},
       {"long_axis_error_mm", {{"against", "the truth mask measured by the same RECIST rule (longest in-plane axis over slices)"},
                               {"count", axis_error.size()}, {"median", median(axis_error)},

@@ -24,6 +24,7 @@ struct LesionOutcome {
   double mask_long_axis_mm = 0;    ///< the truth mask measured by Vigil's own RECIST rule (lesion_measurement.h)
   std::string type, placement;
   double best_probability = 0;  ///< of the most probable mark that hits it (0: none)
+  bool has_candidate = false;   ///< a candidate (StudyAnalysis::candidate_centres, before NMS) lies within its radius
   bool reported = false;        ///< a reported finding (probability >= the operating point) hits it
   double dice = -1;             ///< of the reported finding's mask (-1: not reported)
   double long_axis_error_mm = -1;  ///< |reported long axis - mask_long_axis_mm| (-1: not reported)

@@ -75,6 +75,7 @@ void apply_models(const Volume& ct, const Volume& canonical, const std::vector<s
   for (std::size_t i = 0; i < candidates.size(); ++i) candidates[i].probability = p[i];
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const Candidate& a, const Candidate& b) { return a.probability > b.probability; });
+  for (const Candidate& c : candidates) out.candidate_centres.push_back(c.center_mm);
   // 3-D non-maximum suppression: a candidate within the blob radius of a more probable one is the
   // same lesion seen at another scale or off-centre.
   std::vector<Candidate> kept;
@@ -118,7 +119,10 @@ StudyAnalysis analyze_ct(const Volume& ct, const std::string& study_uid, const A
   if (options.models) {
     apply_models(ct, canonical, lungs, candidates, options, out);
   } else {
-    for (Candidate& c : candidates) c.probability = candidate_probability(c);
+    for (Candidate& c : candidates) {
+      c.probability = candidate_probability(c);
+      out.candidate_centres.push_back(c.center_mm);
+    }
     out.scored_candidates = candidates;
   }
   // Measured in the input's own grid, so masks and key slices line up with the source images.

@@ -40,6 +40,8 @@ struct StudyAnalysis {
   std::vector<Finding> findings;
   LabelVolume labels;            ///< in the input volume's geometry
   std::size_t candidate_count = 0;
+  /// Where the candidates were, before non-maximum suppression (`vigil eval`'s candidate recall).
+  std::vector<Vec3> candidate_centres;
   /// Every candidate after the classifier and non-maximum suppression, most probable first (with
   /// the classical detector: the candidates with their response's probability). `vigil eval`
   /// draws its FROC curve from these.

@@ -19,12 +19,13 @@ struct EvalSet {
   int lesions = 0;
 };
 
-// Two small held-out studies (seeds far from the training seeds) written by `vigil synth`.
+// Two small held-out studies (seeds far from the training seeds) written by `vigil synth`; seed
+// 9401 gives them six lesions of 5.7-12.5 mm (9400 gave none, which left the lesion checks empty).
 const EvalSet& eval_set() {
   static const EvalSet set = [] {
     static const vigil::test::TempDir dir("eval");  // removed at exit
     EvalSet s{dir.path()};
-    const CommandResult r = vigil::test::run_vigil("synth --out " + s.root + "/data --studies 2 --seed 9400 --slices 50:60");
+    const CommandResult r = vigil::test::run_vigil("synth --out " + s.root + "/data --studies 2 --seed 9401 --slices 50:60");
     if (r.status != 0) return s;
     for (const char* study : {"study_0000", "study_0001"}) {
       std::ifstream in(s.root + "/data/" + study + "/truth.json");
@@ -42,6 +43,7 @@ nlohmann::json read_json(const std::string& path) {
 
 TEST(EvalCli, WritesEvalJsonWithCpmAndAFrocPlot) {
   const EvalSet& s = eval_set();
+  ASSERT_GT(s.lesions, 0) << "the synthetic set has no lesion to evaluate";
   const CommandResult r = vigil::test::run_vigil("eval --data " + s.root + "/data --out " + s.root + "/out");
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("CPM"), std::string::npos) << r.out;
@@ -55,6 +57,18 @@ TEST(EvalCli, WritesEvalJsonWithCpmAndAFrocPlot) {
   EXPECT_EQ(j["froc"]["sensitivity_at_fp_per_study"].size(), 7u);
   EXPECT_NE(j["algorithm"].get<std::string>().find("classifier"), std::string::npos) << j["algorithm"];
   EXPECT_NE(j["notice"].get<std::string>().find("Synthetic"), std::string::npos);
+  // Candidate recall counts the lesions >= 4 mm that the candidate list (before NMS) hits; every
+  // lesion a scored mark hits was hit by that list, since the marks are what is left of it.
+  int lesions_4mm = 0, with_candidate = 0;
+  for (const auto& l : j["lesion_outcomes"]) {
+    if (l["best_probability"].get<double>() > 0) EXPECT_TRUE(l["has_candidate"].get<bool>()) << l;
+    if (l["diameter_mm"].get<double>() >= 4.0) ++lesions_4mm, with_candidate += l["has_candidate"].get<bool>();
+  }
+  EXPECT_EQ(j["candidate_recall_4mm_and_larger"]["lesions"], lesions_4mm);
+  EXPECT_EQ(j["candidate_recall_4mm_and_larger"]["with_candidate"], with_candidate);
+  EXPECT_GT(with_candidate, 0);
+  EXPECT_NE(r.out.find("candidates: " + std::to_string(with_candidate) + " of " + std::to_string(lesions_4mm)), std::string::npos)
+      << r.out;
   std::ifstream png(s.root + "/out/froc.png", std::ios::binary);
   char magic[8] = {};
   png.read(magic, 8);
