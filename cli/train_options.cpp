@@ -28,6 +28,10 @@ CLI::App* add_train_command(CLI::App& app, TrainArgs& a) {
   cmd->add_option("--samples-per-study", c.samples_per_study, "Patches cut from each study")->capture_default_str();
   cmd->add_option("--pool-studies", c.pool_studies, "Consecutive studies mixed into batches")->capture_default_str();
   cmd->add_option("--steps-per-study", c.steps_per_study, "Steps before the next study enters the pool")->capture_default_str();
+  cmd->add_option("--hard-lesion-extra", c.hard_lesion_extra,
+                  "Classifier: extra jittered positives of each lesion <= 6 mm beside a vessel or the pleura")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 64));
   cmd->add_option("--matrix", c.matrix, "Synthetic studies' rows = columns")->capture_default_str();
   cmd->add_option("--slices-min", c.slices_min, "Fewest slices per synthetic study")->capture_default_str();
   cmd->add_option("--slices-max", c.slices_max, "Most slices per synthetic study")->capture_default_str();

@@ -40,7 +40,8 @@ std::vector<TrainingPatch> classifier_samples(const synthetic::SyntheticStudy& s
   std::uniform_real_distribution<double> unit(-1.0, 1.0);
   for (const auto& lesion : study.lesions) {
     const double r = 0.5 * lesion.diameter_mm;
-    for (int n = 0; n < o.jittered_per_lesion; ++n) {
+    const bool hard = lesion.diameter_mm <= o.hard_lesion_diameter_mm && lesion.placement != "parenchyma";
+    for (int n = 0; n < o.jittered_per_lesion + (hard ? o.hard_lesion_extra : 0); ++n) {
       Vec3 c = lesion.center_mm;
       for (double& v : c) v += o.jitter_fraction * r * unit(rng);
       out.push_back(patch_at(ct, c, o.grid, true));

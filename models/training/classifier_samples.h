@@ -20,6 +20,10 @@ struct ClassifierSampleOptions {
   detection::CandidateOptions candidates;  ///< the pipeline's search
   int jittered_per_lesion = 3;             ///< positives per lesion besides the detector's hits
   double jitter_fraction = 0.5;            ///< of the lesion radius
+  /// More jittered positives of each lesion of at most hard_lesion_diameter_mm that is not in open
+  /// parenchyma (beside a vessel or on the pleura).
+  int hard_lesion_extra = 0;
+  double hard_lesion_diameter_mm = 6.0;
   /// Candidates within this many lesion radii (plus 2 mm) are neither hits nor negatives.
   double ambiguous_radii = 1.5;
   /// Negatives come from the true lung mask grown by this much: the mediastinum and chest wall near

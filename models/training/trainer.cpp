@@ -242,6 +242,7 @@ TrainResult train_unchecked(const TrainConfig& c, const std::function<void(const
     }
     ClassifierSampleOptions o;
     o.grid = {c.spacing_mm, c.patch_zyx, c.window_hu[0], c.window_hu[1]};
+    o.hard_lesion_extra = c.hard_lesion_extra;
     Samples samples = classifier_samples(study, o, rng, backend);
     std::shuffle(samples.begin(), samples.end(), rng);
     if (samples.size() > std::size_t(c.samples_per_study)) samples.resize(std::size_t(c.samples_per_study));

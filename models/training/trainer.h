@@ -31,6 +31,9 @@ struct TrainConfig {
   int samples_per_study = 48;         ///< patches cut from each study
   int pool_studies = 6;               ///< batches mix the patches of this many consecutive studies
   int steps_per_study = 2;            ///< a new study enters the pool every this many steps
+  /// Classifier: this many more jittered positives of every lesion of at most 6 mm beside a vessel
+  /// or the pleura (the lesions the shipped classifier scores lowest, even at their centres).
+  int hard_lesion_extra = 0;
   int matrix = 512;                   ///< synthetic studies: rows = columns
   int slices_min = 60, slices_max = 120;
   // Network and its input

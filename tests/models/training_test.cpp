@@ -58,6 +58,33 @@ TEST(ClassifierSamples, PositivesAtLesionsNegativesAwayAcrossSeeds) {
   }
 }
 
+// The hard-lesion option adds its extra jittered positives to exactly the small lesions beside a
+// vessel or the pleura; everything else (the detector's hits and negatives) stays as it was.
+TEST(ClassifierSamples, SmallJuxtaLesionsGetTheExtraPositives) {
+  synthetic::SynthConfig config = small_config();
+  config.lesion_diameter_mm = {4, 9};
+  config.p_juxtavascular = 0.5, config.p_juxtapleural = 0.4;
+  std::size_t hard_seen = 0;
+  for (const std::uint64_t seed : {41u, 42u, 43u}) {
+    const auto study = synthetic::generate_study(config, seed, 0, 0, true);
+    std::size_t hard = 0;
+    for (const auto& l : study.lesions) hard += l.diameter_mm <= 6.0 && l.placement != "parenchyma";
+    hard_seen += hard;
+    const auto count = [&](int extra) {
+      ClassifierSampleOptions o;
+      o.hard_lesion_extra = extra;
+      std::mt19937_64 rng(seed);
+      std::size_t positives = 0, negatives = 0;
+      for (const auto& s : classifier_samples(study, o, rng, kernels::Backend::kCpu)) (s.label[0] ? positives : negatives)++;
+      return std::pair{positives, negatives};
+    };
+    const auto plain = count(0), more = count(5);
+    EXPECT_EQ(more.first, plain.first + 5 * hard) << "seed " << seed;
+    EXPECT_EQ(more.second, plain.second) << "seed " << seed;
+  }
+  EXPECT_GT(hard_seen, 0u) << "no small lesion beside a vessel or the pleura in these studies: the test checks nothing";
+}
+
 TEST(ClassifierSamples, StudyWithoutLungMaskIsRefused) {
   const auto study = synthetic::generate_study(small_config(), 5, 0, 0, false);
   std::mt19937_64 rng(5);
