@@ -31,10 +31,8 @@ int run_eval(const EvalArgs& args) {
   std::printf("\nsolid >= 5 mm: sensitivity %.3f at 1 FP/study\n", r.froc_solid_5mm.sensitivity_at[3]);
   std::printf("operating point: %zu of %zu lesions reported, %.2f false positives per study\n", reported, r.lesions.size(),
               r.studies ? double(r.reported_false_positives) / double(r.studies) : 0.0);
-  std::size_t lesions_4mm = 0, with_candidate = 0;
-  for (const auto& l : r.lesions)
-    if (l.diameter_mm >= 4.0) ++lesions_4mm, with_candidate += l.has_candidate;
-  std::printf("candidates: %zu of %zu lesions >= 4 mm have one\n", with_candidate, lesions_4mm);
+  const pipeline::CandidateRecall recall = pipeline::candidate_recall_4mm(r);
+  std::printf("candidates: %zu of %zu lesions >= 4 mm have one\n", recall.with_candidate, recall.lesions);
   std::printf("%.1f s per study (analysis); eval.json and froc.png in %s\n", r.seconds_per_study, args.out.c_str());
   for (const auto& f : r.failed) std::fprintf(stderr, "failed: %s\n", f.c_str());
   return r.failed.empty() ? kExitOk : kExitPartial;

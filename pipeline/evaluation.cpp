@@ -219,6 +219,13 @@ EvalReport evaluate(const std::string& data, const AnalysisOptions& options, uns
   return report;
 }
 
+CandidateRecall candidate_recall_4mm(const EvalReport& report) {
+  CandidateRecall r;
+  for (const auto& l : report.lesions)
+    if (l.diameter_mm >= 4.0) ++r.lesions, r.with_candidate += l.has_candidate;
+  return r;
+}
+
 void write_eval_json(const EvalReport& r, const std::string& path) {
   const auto grouped = [&](const std::function<std::string(const LesionOutcome&)>& key) {
     std::map<std::string, std::pair<int, int>> counts;  // reported, total
@@ -240,9 +247,7 @@ void write_eval_json(const EvalReport& r, const std::string& path) {
   }
   std::size_t reported = 0;
   for (const auto& l : r.lesions) reported += l.reported;
-  std::size_t lesions_4mm = 0, with_candidate_4mm = 0;
-  for (const auto& l : r.lesions)
-    if (l.diameter_mm >= 4.0) ++lesions_4mm, with_candidate_4mm += l.has_candidate;
+  const CandidateRecall recall = candidate_recall_4mm(r);
   json lesions = json::array();
   for (const auto& l : r.lesions)
     lesions.push_back({{"study", l.study}, {"id", l.id}, {"diameter_mm", l.diameter_mm}, {"long_axis_mm", l.long_axis_mm},
@@ -271,8 +276,8 @@ void write_eval_json(const EvalReport& r, const std::string& path) {
                            {"by_type", grouped([](const LesionOutcome& l) { return l.type; })},
                            {"by_placement", grouped([](const LesionOutcome& l) { return l.placement; })}}},
       {"candidate_recall_4mm_and_larger",
-       {{"lesions", lesions_4mm}, {"with_candidate", with_candidate_4mm},
-        {"recall", lesions_4mm ? double(with_candidate_4mm) / double(lesions_4mm) : 0.0},
+       {{"lesions", recall.lesions}, {"with_candidate", recall.with_candidate},
+        {"recall", recall.lesions ? double(recall.with_candidate) / double(recall.lesions) : 0.0},
         {"what", "lesions >= 4 mm with a candidate within their radius, among the candidates before NMS (at most "
                  "CandidateOptions::max_candidates a study)"}}},
       {"dice_lesions_8mm_and_larger", {{"count", dice_8mm.size()}, {"median", median(dice_8mm)}}},

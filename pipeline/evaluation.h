@@ -44,6 +44,12 @@ struct EvalReport {
   std::vector<StageTiming> stage_seconds;  ///< summed per stage over the studies
 };
 
+/// Lesions of at least 4 mm, and how many of them had a candidate (LesionOutcome::has_candidate).
+struct CandidateRecall {
+  std::size_t lesions = 0, with_candidate = 0;
+};
+CandidateRecall candidate_recall_4mm(const EvalReport& report);
+
 /// Evaluates every study folder under `data` (sorted by name). A study that fails is listed in
 /// `failed` with its reason and the rest go on. Throws vigil::Error(kNotFound) when `data` holds
 /// no study with a truth.json.

@@ -61,7 +61,9 @@ TEST(EvalCli, WritesEvalJsonWithCpmAndAFrocPlot) {
   // lesion a scored mark hits was hit by that list, since the marks are what is left of it.
   int lesions_4mm = 0, with_candidate = 0;
   for (const auto& l : j["lesion_outcomes"]) {
-    if (l["best_probability"].get<double>() > 0) EXPECT_TRUE(l["has_candidate"].get<bool>()) << l;
+    if (l["best_probability"].get<double>() > 0) {
+      EXPECT_TRUE(l["has_candidate"].get<bool>()) << l;
+    }
     if (l["diameter_mm"].get<double>() >= 4.0) ++lesions_4mm, with_candidate += l["has_candidate"].get<bool>();
   }
   EXPECT_EQ(j["candidate_recall_4mm_and_larger"]["lesions"], lesions_4mm);
